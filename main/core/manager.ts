@@ -1,0 +1,62 @@
+// ModelManager: the one object that does everything. It loads the cluster access, builds
+// the cluster side and the Ollama side, wires them through the ports, and offers the
+// handlers of every contract operation. No electron here: it runs in plain Node.
+import type { Handlers } from '../../preload/contract/index.ts';
+import { EventBus } from './events.ts';
+import { KubeClient, loadKubeConfig, resolveNamespace, type KubeTarget } from './kube/client.ts';
+import { consoleLogger, type Logger } from './log.ts';
+import type { SettingsStore } from './settings.ts';
+
+export interface ManagerOptions extends KubeTarget {
+  settings: SettingsStore;
+  log?: Logger;
+  env?: NodeJS.ProcessEnv;
+  /** Folder for local state (the usage journal); default the settings folder. */
+  stateDir: string;
+}
+
+export interface CoreContext {
+  kube: KubeClient;
+  settings: SettingsStore;
+  events: EventBus;
+  log: Logger;
+  env: NodeJS.ProcessEnv;
+  stateDir: string;
+}
+
+export class ModelManager {
+  readonly ctx: CoreContext;
+  readonly handlers: Handlers;
+  readonly #closers: (() => Promise<void> | void)[];
+
+  private constructor(ctx: CoreContext, handlers: Handlers, closers: (() => Promise<void> | void)[]) {
+    this.ctx = ctx;
+    this.handlers = handlers;
+    this.#closers = closers;
+  }
+
+  static async create(options: ManagerOptions): Promise<ModelManager> {
+    const log = options.log ?? consoleLogger;
+    const env = options.env ?? process.env;
+    const saved = options.settings.get();
+    const { kc, source } = loadKubeConfig({ ...options, context: options.context ?? saved.context }, env);
+    const namespace = resolveNamespace(kc, options.namespace ?? saved.namespace, env);
+    const kube = new KubeClient(kc, namespace, source, log);
+    log.info('K8S', `using ${source}, context ${kube.context}, namespace ${namespace}`);
+    const ctx: CoreContext = { kube, settings: options.settings, events: new EventBus(), log, env, stateDir: options.stateDir };
+    const closers: (() => Promise<void> | void)[] = [];
+    const handlers = await buildHandlers(ctx, closers);
+    return new ModelManager(ctx, handlers, closers);
+  }
+
+  async close(): Promise<void> {
+    for (const close of this.#closers.reverse()) await close();
+  }
+}
+
+/** Each side registers its handlers here; see main/core/cluster and main/core/ollama. */
+async function buildHandlers(ctx: CoreContext, closers: (() => Promise<void> | void)[]): Promise<Handlers> {
+  void ctx;
+  void closers;
+  throw new Error('not wired yet: the cluster and Ollama sides register their handlers here');
+}

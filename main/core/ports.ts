@@ -1,0 +1,20 @@
+// What the cluster side and the Ollama side need of each other, so that each can be
+// built and tested on its own and the manager wires them together.
+import type { OllamaRouteInfo, VramEstimate } from '../../preload/contract/index.ts';
+
+/** Provided by the Ollama side (main/core/ollama). */
+export interface OllamaFacts {
+  /** Sum of `size_vram` of `/api/ps`, in bytes; null when Ollama is unreachable. */
+  loadedVramBytes(): Promise<number | null>;
+  /** `/api/tags` size and `/api/show` model_info of a model Ollama holds; null when it has none or is unreachable. */
+  modelFacts(model: string): Promise<{ sizeBytes: number; modelInfo: Record<string, unknown>; contextLength?: number } | null>;
+  /** The route in use, null when none answers. */
+  route(): OllamaRouteInfo | null;
+}
+
+/** Provided by the cluster side (main/core/cluster, main/core/vram). */
+export interface GpuFacts {
+  /** Free VRAM now: the cluster-wide sum and the largest single free GPU unit. */
+  freeVram(): Promise<{ available_vram_gb: number; largest_free_gpu_gb: number }>;
+  estimate(model: string): Promise<VramEstimate>;
+}

@@ -1,0 +1,70 @@
+// Settings behind an interface: `conf` (a JSON file) in the headless server and tests,
+// electron-store (which extends conf) in the desktop shell. Secrets never leave through
+// getSettings.
+import { randomBytes } from 'node:crypto';
+import Conf from 'conf';
+import { defaultSettings, settingsSchema, type Settings } from '../../preload/contract/index.ts';
+
+interface Stored extends Settings {
+  restToken?: string;
+}
+
+/** The part of conf (and electron-store) this app uses. */
+export interface KeyValueStore {
+  get(key: string): unknown;
+  set(key: string, value: unknown): void;
+  readonly store: Record<string, unknown>;
+}
+
+export class SettingsStore {
+  readonly #kv: KeyValueStore;
+  readonly #listeners = new Set<(next: Settings, changed: (keyof Settings)[]) => void>();
+
+  constructor(kv: KeyValueStore) {
+    this.#kv = kv;
+  }
+
+  get(): Settings {
+    // Whatever is on disk is checked again: a hand-edited file must not feed bad values in.
+    const merged = { ...defaultSettings, ...pick(this.#kv.store) };
+    const parsed = settingsSchema.safeParse(merged);
+    return parsed.success ? parsed.data : defaultSettings;
+  }
+
+  update(patch: Partial<Settings>): Settings {
+    const before = this.get();
+    const next = settingsSchema.parse({ ...before, ...patch });
+    const changed = (Object.keys(patch) as (keyof Settings)[]).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(next[k]));
+    for (const key of changed) this.#kv.set(key, next[key]);
+    if (changed.length) for (const listener of this.#listeners) listener(next, changed);
+    return next;
+  }
+
+  onChange(listener: (next: Settings, changed: (keyof Settings)[]) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** The REST token: MODEL_MANAGER_TOKEN, else one generated once and kept. */
+  restToken(env: NodeJS.ProcessEnv = process.env): string {
+    if (env.MODEL_MANAGER_TOKEN) return env.MODEL_MANAGER_TOKEN;
+    let token = this.#kv.get('restToken') as Stored['restToken'];
+    if (!token) {
+      token = randomBytes(24).toString('base64url');
+      this.#kv.set('restToken', token);
+    }
+    return token;
+  }
+}
+
+function pick(store: Record<string, unknown>): Partial<Settings> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(defaultSettings)) if (key in store) out[key] = store[key];
+  return out as Partial<Settings>;
+}
+
+/** A settings file for the headless server and tests (`dir` overrides the per-user config folder). */
+export function fileSettings(dir?: string): SettingsStore {
+  const conf = new Conf<Record<string, unknown>>({ projectName: 'kubernetes-model-manager', ...(dir ? { cwd: dir } : {}) });
+  return new SettingsStore(conf);
+}

@@ -1,0 +1,59 @@
+// Settings and kubeconfig contexts: what the operator configures.
+import { z } from 'zod';
+import { op } from './define.ts';
+import { dns1123Label, empty } from './fields.ts';
+
+export const ollamaRouteKinds = ['explicit', 'service-proxy', 'port-forward', 'service-dns', 'localhost'] as const;
+
+export const settingsSchema = z.object({
+  /** Kubeconfig context; null = the kubeconfig's current context. */
+  context: z.string().min(1).max(253).nullable(),
+  /** Namespace of Ollama, the usage ConfigMap and new deployments; null = POD_NAMESPACE or the context's. */
+  namespace: dns1123Label.nullable(),
+  /** Explicit Ollama URL (like OLLAMA_HOST); tried first when set. */
+  ollamaUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).nullable(),
+  ollamaRoutes: z.array(z.enum(ollamaRouteKinds)).min(1).max(ollamaRouteKinds.length),
+  /** VRAM of a GPU whose labels and product say nothing (the seed's 23.0). */
+  defaultVramGb: z.number().positive().max(1024),
+  /** Image of new model deployments. */
+  deployImage: z.string().min(1).max(512).regex(/^[a-z0-9][a-z0-9._\-/:@]*$/i, 'must be an image reference'),
+  restEnabled: z.boolean(),
+  restPort: z.number().int().min(1024).max(65535),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const defaultSettings: Settings = {
+  context: null,
+  namespace: null,
+  ollamaUrl: null,
+  ollamaRoutes: ['explicit', 'service-proxy', 'port-forward', 'service-dns', 'localhost'],
+  defaultVramGb: 23,
+  deployImage: 'ollama/ollama:latest',
+  restEnabled: false,
+  restPort: 8080,
+};
+
+export interface ContextsResult {
+  success: true;
+  current: string | null;
+  contexts: { name: string; cluster: string; namespace: string | null }[];
+}
+
+export const appOperations = {
+  getSettings: op<{ success: true; settings: Settings }>()({
+    input: empty,
+    rest: { method: 'GET', path: '/api/settings' },
+    summary: 'The current settings',
+  }),
+  updateSettings: op<{ success: true; settings: Settings }>()({
+    input: settingsSchema.partial().strict(),
+    rest: { method: 'POST', path: '/api/settings' },
+    summary: 'Change settings; a new context or namespace reconnects',
+  }),
+  listContexts: op<ContextsResult>()({
+    input: empty,
+    rest: { method: 'GET', path: '/api/contexts' },
+    summary: 'Contexts of the kubeconfig in use',
+  }),
+};

@@ -1,0 +1,161 @@
+// Cluster operations: health, GPU VRAM, estimates and model deployments (seed routes).
+import { z } from 'zod';
+import { op } from './define.ts';
+import { dns1123Label, empty, memoryGb, modelName } from './fields.ts';
+
+export type NumberSource = 'label' | 'product-table' | 'default' | 'annotation' | 'ollama-ps' | 'unavailable';
+
+export interface OllamaRouteInfo {
+  /** 'explicit' | 'service-proxy' | 'port-forward' | 'service-dns' | 'localhost' */
+  kind: string;
+  url: string;
+}
+
+export interface HealthResult {
+  status: 'healthy' | 'unhealthy';
+  kubernetes: 'connected' | 'disconnected';
+  context?: string;
+  namespace?: string;
+  error?: string;
+  /** The Ollama route in use, null when none answers. */
+  ollama?: OllamaRouteInfo | null;
+}
+
+/** One schedulable GPU unit kind on a node: a whole GPU, a time-sliced share, a MIG slice or a vGPU profile. */
+export interface GpuDeviceGroup {
+  resource: string; // e.g. nvidia.com/gpu, nvidia.com/mig-1g.10gb
+  product: string;
+  sharing: 'none' | 'time-slicing' | 'mps' | 'mig' | 'vgpu';
+  /** Schedulable units (allocatable of the resource). */
+  units: number;
+  /** Physical memory pools behind the units (time-sliced replicas share one). */
+  physical_gpus: number;
+  vram_per_unit_gb: number;
+  total_vram_gb: number;
+  allocated_units: number;
+  allocated_vram_gb: number;
+  free_units: number;
+  vram_source: NumberSource;
+}
+
+export interface GpuNode {
+  name: string;
+  ready: boolean;
+  groups: GpuDeviceGroup[];
+  total_vram_gb: number;
+  allocated_vram_gb: number;
+  available_vram_gb: number;
+  /** Largest VRAM a single new GPU request could get on this node. */
+  largest_free_unit_gb: number;
+}
+
+export interface GpuInfo {
+  total_vram_gb: number;
+  allocated_vram_gb: number;
+  available_vram_gb: number;
+  utilization_percent: number;
+  gpu_count: number;
+  /** What Ollama reports loaded (`/api/ps` size_vram), null when Ollama is unreachable. */
+  used_vram_gb: number | null;
+  used_source: NumberSource;
+  /** The test of fit: a deployment asks for one GPU, so it must fit one free unit. */
+  largest_free_gpu_gb: number;
+  nodes: GpuNode[];
+}
+
+export interface GpuStatusResult {
+  success: true;
+  gpu_info: GpuInfo;
+  recommendations: string[];
+}
+
+export interface VramEstimate {
+  model: string;
+  required_vram_gb: number;
+  weights_gb: number;
+  kv_cache_gb: number;
+  overhead_gb: number;
+  context_length: number;
+  /** How the estimate was made. */
+  method: 'ollama-show' | 'registry-manifest' | 'name';
+  detail: string;
+}
+
+export interface DeploymentInfo {
+  name: string;
+  namespace: string;
+  model_id: string;
+  image: string;
+  status: 'Running' | 'Starting' | 'Failed';
+  replicas: string;
+  gpu: string;
+  memory: string;
+  created: string;
+  /** Why it is not running: the pod's waiting reason or the scheduling failure. */
+  reason?: string;
+  message?: string;
+  managed: boolean;
+  estimated_vram_gb?: number;
+}
+
+export interface DeploymentsResult {
+  success: true;
+  models: DeploymentInfo[];
+  count: number;
+}
+
+export interface DeployResult {
+  success: true;
+  message: string;
+  deployment_name: string;
+  namespace: string;
+  model_id: string;
+  service: string;
+  vram_allocation: {
+    required_vram_gb: number;
+    requested_memory_gb: number;
+    available_vram_gb: number;
+    largest_free_gpu_gb: number;
+    estimate: VramEstimate;
+  };
+}
+
+export interface DeleteDeploymentResult {
+  success: true;
+  message: string;
+  deployment_name: string;
+  namespace: string;
+}
+
+export const clusterOperations = {
+  health: op<HealthResult>()({
+    input: empty,
+    rest: { method: 'GET', path: '/api/health' },
+    summary: 'Whether the Kubernetes API answers, and the Ollama route in use',
+  }),
+  gpuStatus: op<GpuStatusResult>()({
+    input: empty,
+    rest: { method: 'GET', path: '/api/gpu/status' },
+    summary: 'GPU VRAM capacity, allocation and use, per node, with recommendations',
+  }),
+  estimateVram: op<{ success: true; estimate: VramEstimate; fits: boolean; largest_free_gpu_gb: number }>()({
+    input: z.object({ model: modelName }),
+    rest: { method: 'GET', path: '/api/vram/estimate' },
+    summary: 'How much VRAM a model needs, and how the number was made',
+  }),
+  listDeployments: op<DeploymentsResult>()({
+    input: empty,
+    rest: { method: 'GET', path: '/api/deployments' },
+    summary: 'Model deployments in every non-system namespace',
+  }),
+  deploy: op<DeployResult>()({
+    input: z.object({ model_id: modelName, deployment_name: dns1123Label, memory: memoryGb }),
+    rest: { method: 'POST', path: '/api/deploy' },
+    summary: 'Deploy an Ollama model with one GPU, after checking VRAM',
+  }),
+  deleteDeployment: op<DeleteDeploymentResult>()({
+    input: z.object({ deployment_name: dns1123Label }),
+    rest: { method: 'POST', path: '/api/delete' },
+    summary: 'Delete a model deployment and its Service',
+  }),
+};

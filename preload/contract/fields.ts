@@ -1,0 +1,30 @@
+// Validators for the values that reach Kubernetes or Ollama; nothing unchecked goes out.
+import { z } from 'zod';
+
+const part = '[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,79}';
+// Ollama's name form: [host[:port]/][namespace/]model[:tag]
+const OLLAMA_NAME = new RegExp(`^(?:[a-zA-Z0-9][a-zA-Z0-9.-]*(?::\\d{1,5})?/)?(?:${part}/)?${part}(?::${part})?$`);
+
+export const modelName = z
+  .string({ error: 'must be a string' })
+  .trim()
+  .min(1, 'is required')
+  .max(250, 'is too long')
+  .regex(OLLAMA_NAME, 'must be an Ollama model name such as llama3.1:8b or namespace/model:tag');
+
+export const dns1123Label = z
+  .string({ error: 'must be a string' })
+  .trim()
+  .min(1, 'is required')
+  .max(63, 'must be at most 63 characters')
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit');
+
+/** Memory in GB as the seed sends it ("8" or 8); bounded to what a GPU node can hold. */
+export const memoryGb = z.coerce
+  .number({ error: 'must be a number of GB' })
+  .refine(Number.isFinite, 'must be a number of GB')
+  .positive('must be a positive number of GB')
+  .max(2048, 'must be at most 2048 GB');
+
+// Extra keys are dropped, not refused: the seed's clients send what they like (cache-busters, tokens).
+export const empty = z.object({});

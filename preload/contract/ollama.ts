@@ -1,0 +1,125 @@
+// Ollama operations: models, pulls, tries and the catalogue (seed routes plus pull cancel/list).
+import { z } from 'zod';
+import { op } from './define.ts';
+import { empty, modelName } from './fields.ts';
+import type { VramEstimate } from './cluster.ts';
+
+export interface OllamaModel {
+  name: string;
+  size: number;
+  size_gb: number;
+  digest: string;
+  modified_at: string;
+  family: string;
+  parameter_size: string;
+  quantization_level: string;
+  loaded: boolean;
+  size_vram: number | null;
+  expires_at: string | null;
+}
+
+export interface ModelsResult {
+  success: true;
+  models: OllamaModel[];
+  count: number;
+  route: { kind: string; url: string };
+}
+
+export interface PullProgress {
+  model: string;
+  /** 'starting' | 'pulling manifest' | 'downloading' | 'verifying sha256 digest' | 'writing manifest' | 'success' | 'error' | 'cancelled' */
+  status: string;
+  progress: number;
+  total: number;
+  completed: number;
+  error: string | null;
+  message: string;
+  bytes_per_second: number | null;
+  eta_seconds: number | null;
+  started_at: string;
+  finished_at: string | null;
+}
+
+export interface CatalogEntry {
+  name: string;
+  description: string;
+  size_gb: number | null;
+  estimate: VramEstimate;
+  fits: boolean;
+  installed: boolean;
+}
+
+export interface CatalogResult {
+  success: true;
+  source: 'registry' | 'curated';
+  models: CatalogEntry[];
+  available_vram_gb: number;
+  largest_free_gpu_gb: number;
+}
+
+export interface GenerateResult {
+  success: true;
+  model: string;
+  response: string;
+  done_reason: string | null;
+  metrics: {
+    total_duration_ms: number;
+    load_duration_ms: number;
+    prompt_eval_count: number;
+    eval_count: number;
+    eval_duration_ms: number;
+    tokens_per_second: number | null;
+  };
+}
+
+const generateInput = z.object({
+  model: modelName,
+  prompt: z.string({ error: 'must be a string' }).max(100_000, 'is too long (100,000 characters at most)'),
+});
+
+export const ollamaOperations = {
+  listModels: op<ModelsResult>()({
+    input: empty,
+    rest: { method: 'GET', path: '/api/ollama/models' },
+    summary: 'Models Ollama holds, with what is loaded and its VRAM',
+  }),
+  deleteModel: op<{ success: true; message: string; model: string }>()({
+    input: z.object({ model: modelName }),
+    rest: { method: 'POST', path: '/api/ollama/delete' },
+    summary: "Delete a model from Ollama's storage",
+  }),
+  catalog: op<CatalogResult>()({
+    input: empty,
+    rest: { method: 'GET', path: '/api/ollama/gguf-models' },
+    summary: 'Curated models with their VRAM estimate and whether each fits now',
+  }),
+  pullModel: op<{ success: true; message: string; model: string; progress: PullProgress }>()({
+    input: z.object({ model: modelName }),
+    rest: { method: 'POST', path: '/api/ollama/pull', status: 202 },
+    summary: 'Start (or join) a background pull',
+  }),
+  pullProgress: op<PullProgress>()({
+    input: z.object({ model: modelName }),
+    rest: { method: 'GET', path: '/api/ollama/pull/progress/{model}' },
+    summary: 'Progress of a pull started in this run',
+  }),
+  cancelPull: op<{ success: true; message: string; model: string }>()({
+    input: z.object({ model: modelName }),
+    rest: { method: 'DELETE', path: '/api/ollama/pull/{model}' },
+    summary: 'Stop a running pull (Ollama resumes it on a later pull)',
+  }),
+  listPulls: op<{ success: true; pulls: PullProgress[] }>()({
+    input: empty,
+    rest: { method: 'GET', path: '/api/ollama/pulls' },
+    summary: 'Running and recently finished pulls',
+  }),
+  generate: op<GenerateResult>()({
+    input: generateInput,
+    rest: { method: 'POST', path: '/api/ollama/generate' },
+    summary: 'Try a model: its answer with tokens per second; counts usage on success',
+  }),
+  generateStream: op<GenerateResult>()({
+    input: generateInput.extend({ stream_id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a short id') }),
+    summary: 'Like generate, with `generateChunk` events carrying stream_id as the text arrives',
+  }),
+};
