@@ -1,0 +1,81 @@
+// Blob downloads shared by every pull that needs the same digest, like Ollama's blobDownloadManager:
+// a download runs while at least one pull waits on it; when the last one leaves, it stops and the
+// bytes received stay on disk so the next pull resumes from there.
+import type { SimState } from './state.ts';
+
+export interface BlobDownload {
+  readonly digest: string;
+  readonly total: number;
+  completed(): number;
+  readonly finished: Promise<boolean>; // true when complete, false when cancelled
+  release(): void;
+}
+
+export interface Downloader {
+  acquire(digest: string, total: number): BlobDownload;
+  cancelAll(): void;
+}
+
+interface Running {
+  dl: BlobDownload;
+  refs: number;
+  stop(): void;
+}
+
+export function createDownloader(state: SimState, bytesPerSecond: () => number): Downloader {
+  const running = new Map<string, Running>();
+
+  function start(digest: string, total: number): Running {
+    const from = Math.min(state.blobs.get(digest) ?? 0, total);
+    const rate = Math.max(1, bytesPerSecond());
+    const startedAt = Date.now();
+    let state_: 'running' | 'done' | 'cancelled' = 'running';
+    let resolve!: (complete: boolean) => void;
+    const finished = new Promise<boolean>((r) => (resolve = r));
+    const completed = () => (state_ === 'done' ? total : Math.min(total, from + Math.floor((rate * (Date.now() - startedAt)) / 1000)));
+    const timer = setTimeout(() => {
+      state_ = 'done';
+      state.blobs.set(digest, total);
+      running.delete(digest);
+      resolve(true);
+    }, Math.ceil(((total - from) / rate) * 1000));
+    const entry: Running = {
+      refs: 0,
+      dl: {
+        digest,
+        total,
+        completed,
+        finished,
+        release() {
+          if (state_ !== 'running') return;
+          if (--entry.refs === 0) entry.stop();
+        },
+      },
+      stop() {
+        if (state_ !== 'running') return;
+        const kept = completed();
+        state_ = 'cancelled';
+        clearTimeout(timer);
+        state.blobs.set(digest, kept);
+        running.delete(digest);
+        resolve(false);
+      },
+    };
+    return entry;
+  }
+
+  return {
+    acquire(digest, total) {
+      let r = running.get(digest);
+      if (!r) {
+        r = start(digest, total);
+        running.set(digest, r);
+      }
+      r.refs++;
+      return r.dl;
+    },
+    cancelAll() {
+      for (const r of [...running.values()]) r.stop();
+    },
+  };
+}

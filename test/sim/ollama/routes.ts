@@ -1,0 +1,68 @@
+// Dispatches requests to the handlers; unknown routes get gin's plain-text 404.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SimContext } from './context.ts';
+import { handleEmbed } from './embed.ts';
+import { applyRequestFaults, updateFaults } from './faults.ts';
+import { handleGenerate } from './generate.ts';
+import { clientGone, parseJsonBody, readBody, sendError, sendJson, sendText, type Json } from './http-util.ts';
+import { handleCopy, handleDelete, handlePs, handleShow, handleTags } from './models.ts';
+import { handlePull } from './pull.ts';
+import { loadedModels } from './state.ts';
+
+type BodyRoute = (ctx: SimContext, req: IncomingMessage, res: ServerResponse, body: Json) => void | Promise<void>;
+
+// method + path -> [Go request type named in JSON errors, handler]
+const BODY_ROUTES: Record<string, [string, BodyRoute]> = {
+  'POST /api/pull': ['api.PullRequest', handlePull],
+  'POST /api/generate': ['api.GenerateRequest', (c, q, s, b) => handleGenerate(c, 'generate', q, s, b)],
+  'POST /api/chat': ['api.ChatRequest', (c, q, s, b) => handleGenerate(c, 'chat', q, s, b)],
+  'POST /api/show': ['api.ShowRequest', (c, _q, s, b) => handleShow(c, s, b)],
+  'DELETE /api/delete': ['api.DeleteRequest', (c, _q, s, b) => handleDelete(c, s, b)],
+  'POST /api/copy': ['api.CopyRequest', (c, _q, s, b) => handleCopy(c, s, b)],
+  'POST /api/embed': ['api.EmbedRequest', (c, _q, s, b) => handleEmbed(c, s, b, false)],
+  'POST /api/embeddings': ['api.EmbeddingRequest', (c, _q, s, b) => handleEmbed(c, s, b, true)],
+};
+
+function simState(ctx: SimContext): Json {
+  return {
+    installed: [...ctx.state.installed.values()].map((m) => m.name),
+    loaded: loadedModels(ctx.state).map((m) => m.name),
+    pullCounts: Object.fromEntries(ctx.state.pullCounts),
+    generateCounts: Object.fromEntries(ctx.state.generateCounts),
+  };
+}
+
+async function handleControl(ctx: SimContext, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+  if (path === '/_sim/faults' && req.method === 'GET') return sendJson(res, 200, ctx.faults);
+  if (path === '/_sim/faults' && req.method === 'POST') {
+    const parsed = parseJsonBody(await readBody(req), 'faults');
+    if (!parsed.ok) return sendError(res, 400, parsed.error);
+    const err = updateFaults(ctx.faults, parsed.value);
+    if (err) return sendError(res, 400, err);
+    ctx.log(`faults ${JSON.stringify(ctx.faults)}`);
+    return sendJson(res, 200, ctx.faults);
+  }
+  if (path === '/_sim/state' && req.method === 'GET') return sendJson(res, 200, simState(ctx));
+  sendText(res, 404, '404 page not found');
+}
+
+export async function handleRequest(ctx: SimContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const path = new URL(req.url ?? '/', 'http://x').pathname;
+  const method = req.method ?? 'GET';
+  if (path.startsWith('/_sim/')) return handleControl(ctx, req, res, path);
+
+  const bodyText = await readBody(req);
+  if (await applyRequestFaults(ctx.faults, path, res, clientGone(req, res))) return;
+
+  const isGet = method === 'GET' || method === 'HEAD';
+  if (isGet && path === '/') return sendText(res, 200, 'Ollama is running');
+  if (isGet && path === '/api/version') return sendJson(res, 200, { version: ctx.version });
+  if (isGet && path === '/api/tags') return handleTags(ctx, res);
+  if (method === 'GET' && path === '/api/ps') return handlePs(ctx, res);
+
+  const route = BODY_ROUTES[`${method} ${path}`];
+  if (!route) return sendText(res, 404, '404 page not found');
+  const parsed = parseJsonBody(bodyText, route[0]);
+  if (!parsed.ok) return sendError(res, 400, parsed.error);
+  await route[1](ctx, req, res, parsed.value);
+}

@@ -1,0 +1,117 @@
+// What the simulated Ollama has on disk (manifests, blobs) and in memory (loaded runners).
+import { LIBRARY, findLibraryModel, type LibraryModel } from './library.ts';
+import { displayShortest, nameKey, parseModelName } from './names.ts';
+import { DEFAULT_NUM_CTX } from './vram.ts';
+
+export interface InstalledModel {
+  name: string; // as listed, e.g. "llama3.1:latest"
+  model: LibraryModel;
+  modifiedAt: Date;
+}
+
+export interface LoadedModel {
+  name: string;
+  model: LibraryModel;
+  numCtx: number;
+  expiresAt: Date;
+}
+
+export interface SimState {
+  installed: Map<string, InstalledModel>; // by case-folded full name
+  blobs: Map<string, number>; // digest -> bytes on disk (less than the layer size while partial)
+  loaded: Map<string, LoadedModel>;
+  pullCounts: Map<string, number>;
+  generateCounts: Map<string, number>;
+}
+
+export const DEFAULT_KEEP_ALIVE_MS = 5 * 60_000;
+// Ollama stores a negative keep_alive as the largest duration: expires_at lands ~292 years out.
+export const FOREVER_MS = 9_223_372_036_854;
+
+export function createState(): SimState {
+  return { installed: new Map(), blobs: new Map(), loaded: new Map(), pullCounts: new Map(), generateCounts: new Map() };
+}
+
+export function findInstalled(state: SimState, name: string): InstalledModel | undefined {
+  const parsed = parseModelName(name);
+  return parsed ? state.installed.get(nameKey(parsed)) : undefined;
+}
+
+export function isBlobComplete(state: SimState, digest: string, size: number): boolean {
+  return (state.blobs.get(digest) ?? 0) >= size;
+}
+
+/** Writes the manifest of `model` under `name` (all its blobs are then on disk). */
+export function installModel(state: SimState, name: string, model: LibraryModel, modifiedAt = new Date()): InstalledModel {
+  const parsed = parseModelName(name);
+  if (!parsed) throw new Error(`invalid model name ${name}`);
+  for (const l of model.layers) state.blobs.set(l.digest, l.size);
+  const entry: InstalledModel = { name: displayShortest(parsed), model, modifiedAt };
+  state.installed.set(nameKey(parsed), entry);
+  return entry;
+}
+
+/** Removes a manifest and the blobs no remaining manifest uses, as `ollama rm` does. */
+export function removeInstalled(state: SimState, name: string): boolean {
+  const parsed = parseModelName(name);
+  if (!parsed || !state.installed.delete(nameKey(parsed))) return false;
+  const inUse = new Set<string>();
+  for (const m of state.installed.values()) for (const l of m.model.layers) inUse.add(l.digest);
+  for (const digest of [...state.blobs.keys()]) if (!inUse.has(digest) && (state.blobs.get(digest) ?? 0) > 0) {
+    // Keep partial downloads of other pulls; drop only complete blobs that were this model's.
+    const layer = LIBRARY.flatMap((m) => m.layers).find((l) => l.digest === digest);
+    if (layer && (state.blobs.get(digest) ?? 0) >= layer.size) state.blobs.delete(digest);
+  }
+  return true;
+}
+
+/** Loaded runners still within their keep_alive, longest remaining first (as /api/ps sorts). */
+export function loadedModels(state: SimState, now = Date.now()): LoadedModel[] {
+  for (const [k, m] of state.loaded) if (m.expiresAt.getTime() <= now) state.loaded.delete(k);
+  return [...state.loaded.values()].sort((a, b) => b.expiresAt.getTime() - a.expiresAt.getTime());
+}
+
+export function loadModel(state: SimState, installed: InstalledModel, numCtx: number, keepAliveMs: number): { wasLoaded: boolean } {
+  loadedModels(state);
+  const key = installed.name.toLowerCase();
+  const prev = state.loaded.get(key);
+  const wasLoaded = prev !== undefined && prev.numCtx === numCtx;
+  state.loaded.set(key, { name: installed.name, model: installed.model, numCtx, expiresAt: new Date(Date.now() + keepAliveMs) });
+  return { wasLoaded };
+}
+
+export function unloadModel(state: SimState, name: string): void {
+  state.loaded.delete(name.toLowerCase());
+}
+
+/** Context length a request gets: options.num_ctx if set, else the default, never above the model's. */
+export function requestNumCtx(model: LibraryModel, options: unknown): number {
+  const asked = typeof options === 'object' && options !== null ? (options as Record<string, unknown>).num_ctx : undefined;
+  const n = typeof asked === 'number' && asked > 0 ? Math.floor(asked) : DEFAULT_NUM_CTX;
+  return Math.min(n, model.spec.context);
+}
+
+/** keep_alive in ms: a number is seconds, a string a Go duration ("5m", "1h30m", "0"); negative is forever. */
+export function parseKeepAlive(v: unknown): number | undefined {
+  let ms: number | undefined;
+  if (typeof v === 'number') ms = v * 1000;
+  else if (typeof v === 'string' && v.trim() !== '') {
+    const s = v.trim();
+    if (/^-?\d+(\.\d+)?$/.test(s)) ms = Number(s) * 1000;
+    else {
+      const units: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+      const sign = s.startsWith('-') ? -1 : 1;
+      let total = 0;
+      for (const part of s.replace(/^[-+]/, '').matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) total += Number(part[1]) * (units[part[2] as string] ?? 0);
+      ms = sign * total;
+    }
+  }
+  if (ms === undefined || Number.isNaN(ms)) return undefined;
+  return ms < 0 ? FOREVER_MS : ms;
+}
+
+export function resolveLibrary(name: string): LibraryModel {
+  const m = findLibraryModel(name);
+  if (!m) throw new Error(`[SIM] ollama: no model ${name} in the simulated library`);
+  return m;
+}
