@@ -78,7 +78,10 @@ export async function handleGenerate(ctx: SimContext, kind: Kind, req: IncomingM
 
   ctx.state.generateCounts.set(installed.name, (ctx.state.generateCounts.get(installed.name) ?? 0) + 1);
   const input = kind === 'generate' ? `${system}\n${prompt}` : messages.map((m) => `${m.role}: ${m.content}`).join('\n');
-  const promptTokens = tokenize(input).length + (kind === 'generate' ? 10 : 5 * messages.length);
+  // The template adds its own tokens (headers, turn markers) to what the user wrote.
+  const templateTokens = Array.from({ length: kind === 'generate' ? 10 : 5 * messages.length }, (_, i) => `<|special_${i}|>`);
+  const promptPieces = [...templateTokens, ...tokenize(input)];
+  const promptTokens = promptPieces.length;
   const lastUser = kind === 'generate' ? prompt : ([...messages].reverse().find((m) => m.role === 'user')?.content ?? input);
   let pieces = tokenize(responseText(installed.name, lastUser));
   let doneReason = 'stop';
@@ -89,7 +92,7 @@ export async function handleGenerate(ctx: SimContext, kind: Kind, req: IncomingM
   }
   const whole = pieces.join('');
   const t = timings(model, promptTokens, pieces.length, !wasLoaded);
-  const ids = tokenIds([...tokenize(input), ...pieces]);
+  const ids = tokenIds([...promptPieces, ...pieces]);
   // keep_alive 0 with a prompt answers, then unloads.
   const afterwards = () => {
     if (keepAlive === 0) unloadModel(ctx.state, installed.name);
