@@ -1,0 +1,9 @@
+// VRAM: capacity from node labels, estimates, recommendations. Used by the cluster side
+// and (estimateFromName, estimateVram, CATALOGUE) by the Ollama side.
+export { CATALOGUE, findCatalogueModel, type CatalogueModel } from './catalogue.ts';
+export { estimateFromName, estimateFromManifest, estimateFromOllamaFacts, estimateVram, type EstimateSources } from './estimate.ts';
+export { registryManifests, DEFAULT_REGISTRY_URL, type ManifestSource } from './registry.ts';
+export { computeGpuInfo, ESTIMATE_ANNOTATION } from './allocation.ts';
+export { nodeGpuGroups } from './capacity.ts';
+export { productVram } from './products.ts';
+export { recommendations, suggestionsFor } from './recommend.ts';
