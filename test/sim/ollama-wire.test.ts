@@ -1,0 +1,190 @@
+// Byte-level details of the simulator's answers, checked over raw HTTP.
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOllamaSim, type OllamaSim } from './ollama/server.ts';
+
+let sim: OllamaSim;
+
+beforeAll(async () => {
+  sim = await startOllamaSim({ installed: ['llama3.2:1b', 'qwen2.5:0.5b'], pullBytesPerSecond: 4e9 });
+});
+afterAll(() => sim.close());
+
+async function call(method: string, path: string, body?: unknown): Promise<{ status: number; type: string | null; length: string | null; text: string }> {
+  const res = await fetch(sim.url + path, { method, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+  return { status: res.status, type: res.headers.get('content-type'), length: res.headers.get('content-length'), text: await res.text() };
+}
+
+function lines(text: string): Record<string, unknown>[] {
+  return text
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+describe('Ollama wire format', () => {
+  it('answers HEAD / and GET / like Ollama', async () => {
+    expect(await call('GET', '/')).toMatchObject({ status: 200, text: 'Ollama is running' });
+    const head = await call('HEAD', '/');
+    expect(head.status).toBe(200);
+    expect(head.text).toBe('');
+  });
+
+  it('streams a pull as NDJSON in the exact order, completed absent on the first line of a new layer', async () => {
+    const r = await call('POST', '/api/pull', { model: 'tinyllama:1.1b' });
+    expect(r.status).toBe(200);
+    expect(r.type).toBe('application/x-ndjson');
+    expect(r.text.endsWith('\n')).toBe(true);
+    const objs = lines(r.text);
+    expect(objs[0]).toEqual({ status: 'pulling manifest' });
+    expect(objs.slice(-3)).toEqual([{ status: 'verifying sha256 digest' }, { status: 'writing manifest' }, { status: 'success' }]);
+    const layerLines = objs.slice(1, -3);
+    const digests = [...new Set(layerLines.map((o) => o.digest))];
+    expect(digests.length).toBeGreaterThanOrEqual(4); // weights, template, license, params (and the config)
+    for (const d of digests) {
+      const mine = layerLines.filter((o) => o.digest === d);
+      const first = mine[0] as Record<string, unknown>;
+      expect(first.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect(first.status).toBe(`pulling ${String(d).slice(7, 19)}`);
+      expect(mine.at(-1)?.completed).toBe(first.total);
+      if (mine.length === 1) {
+        // A blob another model already brought (here qwen2.5's Apache license) is sent once, complete.
+        expect(first.completed).toBe(first.total);
+        continue;
+      }
+      expect(Object.keys(first)).toEqual(['status', 'digest', 'total']);
+    }
+    expect(layerLines.filter((o) => !('completed' in o)).length).toBeGreaterThanOrEqual(3);
+    // Weights are most of the size.
+    const total = (d: unknown) => layerLines.find((o) => o.digest === d)?.total as number;
+    expect(total(digests[0])).toBeGreaterThan(0.99 * digests.reduce<number>((s, d) => s + total(d), 0));
+  });
+
+  it('sends a layer already on disk once, with completed == total', async () => {
+    const objs = lines((await call('POST', '/api/pull', { model: 'tinyllama' })).text);
+    const layerLines = objs.slice(1, -3);
+    const digests = new Set(layerLines.map((o) => o.digest));
+    expect(layerLines.length).toBe(digests.size);
+    for (const o of layerLines) expect(o.completed).toBe(o.total);
+  });
+
+  it('pull with stream:false sends only the last object as application/json', async () => {
+    const r = await call('POST', '/api/pull', { name: 'tinyllama', stream: false });
+    expect(r.status).toBe(200);
+    expect(r.type).toMatch(/^application\/json/);
+    expect(JSON.parse(r.text)).toEqual({ status: 'success' });
+  });
+
+  it('an unknown model pull is a 200 stream ending in the manifest error', async () => {
+    const r = await call('POST', '/api/pull', { model: 'llama9:1t' });
+    expect(r.status).toBe(200);
+    expect(lines(r.text)).toEqual([{ status: 'pulling manifest' }, { error: 'pull model manifest: file does not exist' }]);
+  });
+
+  it('normalises names and rejects invalid ones', async () => {
+    expect(await call('POST', '/api/pull', { model: 'bad name' })).toMatchObject({ status: 400, text: '{"error":"invalid model name"}' });
+    expect(await call('POST', '/api/pull', { model: '' })).toMatchObject({ status: 400, text: '{"error":"invalid model name"}' });
+    expect((await call('POST', '/api/show', { model: 'LLAMA3.2:1B' })).status).toBe(200);
+    expect((await call('POST', '/api/show', { name: 'registry.ollama.ai/library/llama3.2:1b' })).status).toBe(200);
+    const del = await call('DELETE', '/api/delete', { model: 'bad name' });
+    expect(del).toMatchObject({ status: 400, text: '{"error":"name \\"bad name\\" is invalid"}' });
+  });
+
+  it('delete answers 200 with an empty body, then 404', async () => {
+    const ok = await call('DELETE', '/api/delete', { model: 'tinyllama:latest' });
+    expect(ok).toMatchObject({ status: 200, text: '', length: '0', type: null });
+    const again = await call('DELETE', '/api/delete', { model: 'tinyllama:latest' });
+    expect(again).toMatchObject({ status: 404, text: '{"error":"model \'tinyllama:latest\' not found"}' });
+    expect(again.type).toMatch(/^application\/json/);
+  });
+
+  it('copy answers 200 empty, or 404', async () => {
+    expect(await call('POST', '/api/copy', { source: 'qwen2.5:0.5b', destination: 'qwen-copy' })).toMatchObject({ status: 200, text: '' });
+    const tags = JSON.parse((await call('GET', '/api/tags')).text) as { models: { name: string; digest: string }[] };
+    const copy = tags.models.find((m) => m.name === 'qwen-copy:latest');
+    expect(copy?.digest).toBe(tags.models.find((m) => m.name === 'qwen2.5:0.5b')?.digest);
+    expect((await call('POST', '/api/copy', { source: 'nothing', destination: 'x' })).status).toBe(404);
+  });
+
+  it('lists tags with RFC3339 nanosecond timestamps and 64-hex digests', async () => {
+    const body = JSON.parse((await call('GET', '/api/tags')).text) as { models: Record<string, unknown>[] };
+    for (const m of body.models) {
+      expect(Object.keys(m)).toEqual(['name', 'model', 'modified_at', 'size', 'digest', 'details']);
+      expect(m.modified_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?(Z|[+-]\d\d:\d\d)$/);
+      expect(m.digest).toMatch(/^[0-9a-f]{64}$/);
+    }
+  });
+
+  it('streams generate chunks as NDJSON and ends with done, done_reason and context', async () => {
+    const r = await call('POST', '/api/generate', { model: 'llama3.2:1b', prompt: 'Why is the sky blue?' });
+    expect(r.type).toBe('application/x-ndjson');
+    const objs = lines(r.text);
+    const chunks = objs.slice(0, -1);
+    for (const c of chunks) {
+      expect(Object.keys(c)).toEqual(['model', 'created_at', 'response', 'done']);
+      expect(c.done).toBe(false);
+    }
+    const last = objs.at(-1) as Record<string, unknown>;
+    expect(last).toMatchObject({ model: 'llama3.2:1b', response: '', done: true, done_reason: 'stop', eval_count: chunks.length });
+    expect(Array.isArray(last.context)).toBe(true);
+    for (const k of ['total_duration', 'load_duration', 'prompt_eval_count', 'prompt_eval_duration', 'eval_count', 'eval_duration']) expect(Number.isInteger(last[k])).toBe(true);
+  });
+
+  it('chat chunks carry message and no context', async () => {
+    const objs = lines((await call('POST', '/api/chat', { model: 'llama3.2:1b', messages: [{ role: 'user', content: 'hi' }] })).text);
+    expect(objs[0]).toMatchObject({ message: { role: 'assistant' }, done: false });
+    expect(objs.at(-1)).toMatchObject({ done: true, done_reason: 'stop', message: { role: 'assistant', content: '' } });
+    expect('context' in (objs.at(-1) as object)).toBe(false);
+  });
+
+  it('an empty prompt loads the model, keep_alive 0 unloads it', async () => {
+    await call('POST', '/api/generate', { model: 'qwen2.5:0.5b', keep_alive: 0 });
+    const load = JSON.parse((await call('POST', '/api/generate', { model: 'qwen2.5:0.5b' })).text) as Record<string, unknown>;
+    expect(load).toMatchObject({ model: 'qwen2.5:0.5b', response: '', done: true, done_reason: 'load' });
+    const ps = JSON.parse((await call('GET', '/api/ps')).text) as { models: Record<string, unknown>[] };
+    const entry = ps.models.find((m) => m.name === 'qwen2.5:0.5b') as Record<string, unknown>;
+    expect(Object.keys(entry)).toEqual(['name', 'model', 'size', 'digest', 'details', 'expires_at', 'size_vram', 'context_length']);
+    expect(entry.context_length).toBe(4096);
+    const unload = JSON.parse((await call('POST', '/api/generate', { model: 'qwen2.5:0.5b', keep_alive: 0 })).text) as Record<string, unknown>;
+    expect(unload.done_reason).toBe('unload');
+    expect(sim.state.loaded()).not.toContain('qwen2.5:0.5b');
+  });
+
+  it('num_ctx sets the context length and the KV cache in size_vram', async () => {
+    await call('POST', '/api/generate', { model: 'llama3.2:1b', options: { num_ctx: 8192 } });
+    const ps = JSON.parse((await call('GET', '/api/ps')).text) as { models: { name: string; size_vram: number; context_length: number }[] };
+    const m = ps.models.find((x) => x.name === 'llama3.2:1b');
+    expect(m?.context_length).toBe(8192);
+    const tags = JSON.parse((await call('GET', '/api/tags')).text) as { models: { name: string; size: number }[] };
+    // llama3.2:1b: 16 blocks, 8 KV heads, head dim 64, f16 -> 32 KiB per token of context.
+    const kv = 2 * 16 * 8 * 64 * 8192 * 2;
+    const size = tags.models.find((x) => x.name === 'llama3.2:1b')?.size as number;
+    expect((m?.size_vram as number) - kv).toBeGreaterThan(size - 20_000);
+    expect((m?.size_vram as number) - kv).toBeLessThanOrEqual(size);
+  });
+
+  it('bad JSON and wrong types are 400 with an error body', async () => {
+    expect(await call('POST', '/api/generate', '{"model":')).toMatchObject({ status: 400, text: '{"error":"unexpected EOF"}' });
+    expect(await call('POST', '/api/generate', 'xyz')).toMatchObject({ status: 400, text: '{"error":"invalid character \'x\' looking for beginning of value"}' });
+    expect(await call('POST', '/api/show', '')).toMatchObject({ status: 400, text: '{"error":"missing request body"}' });
+    expect((await call('GET', '/api/nothing')).status).toBe(404);
+  });
+
+  it('unknown model for generate is 404 with Ollama\'s message', async () => {
+    expect(await call('POST', '/api/generate', { model: 'gemma3:27b', prompt: 'x' })).toMatchObject({ status: 404, text: '{"error":"model \'gemma3:27b\' not found"}' });
+  });
+
+  it('closing the connection mid-stream is tolerated by the server', async () => {
+    await new Promise<void>((resolve, reject) => {
+      const req = request(sim.url + '/api/generate', { method: 'POST' }, (res) => {
+        res.once('data', () => {
+          req.destroy();
+          resolve();
+        });
+      });
+      req.on('error', (e) => (e.message.includes('aborted') || (e as NodeJS.ErrnoException).code === 'ECONNRESET' ? resolve() : reject(e)));
+      req.end(JSON.stringify({ model: 'llama3.2:1b', prompt: 'long answer please' }));
+    });
+    expect((await call('GET', '/api/version')).status).toBe(200);
+  });
+});
