@@ -1,0 +1,26 @@
+// Handlers of the app's own operations: settings and the kubeconfig's contexts.
+import type { Handlers } from '../../preload/contract/index.ts';
+import { badRequest } from './errors.ts';
+import type { CoreContext } from './manager.ts';
+
+export function createAppHandlers(ctx: CoreContext): Pick<Handlers, 'getSettings' | 'updateSettings' | 'listContexts'> {
+  return {
+    getSettings: async () => ({ success: true, settings: ctx.settings.get() }),
+
+    updateSettings: async (patch) => {
+      // A context that is not in the kubeconfig would leave the app with no cluster: refuse it here.
+      if (patch.context && !ctx.kube.kc.getContextObject(patch.context)) {
+        throw badRequest(`context "${patch.context}" is not in ${ctx.kube.source}`, { field: 'context' });
+      }
+      const settings = ctx.settings.update(patch);
+      ctx.log.info('SETTINGS', `changed ${Object.keys(patch).join(', ') || 'nothing'}`);
+      return { success: true, settings };
+    },
+
+    listContexts: async () => ({
+      success: true,
+      current: ctx.kube.context || null,
+      contexts: ctx.kube.kc.getContexts().map((c) => ({ name: c.name, cluster: c.cluster, namespace: c.namespace ?? null })),
+    }),
+  };
+}

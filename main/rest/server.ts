@@ -1,0 +1,182 @@
+// The embedded REST server (node:http only): the contract's routes under /api/, server-sent
+// events at /api/events, the built renderer at /. The headless `npm run serve` and the
+// Electron shell both start it; it dispatches to whatever handlers `getHandlers` returns now.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Handlers } from '../../preload/contract/index.ts';
+import { dispatch } from '../core/dispatch.ts';
+import { AppError, toAppError } from '../core/errors.ts';
+import { silentLogger, type Logger } from '../core/log.ts';
+import { readInput } from './input.ts';
+import { bindRoutes, matchRoute } from './routes.ts';
+import { COMMON_HEADERS, hostAllowed, originAllowed, TokenCheck } from './security.ts';
+import { streamEvents, type EventSource } from './sse.ts';
+import { serveStatic } from './static.ts';
+
+export interface RestServerOptions {
+  /** Interface to bind; 127.0.0.1 unless told otherwise. */
+  host?: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** Called per request, so a rebuilt ModelManager is used at once. */
+  getHandlers: () => Handlers;
+  events: EventSource;
+  /** Every /api/ route but GET /api/health needs it (bearer or the cookie `/?token=` sets). */
+  token: string;
+  /** The built renderer (out/renderer); null or missing: a page that says to build it. */
+  staticDir?: string | null;
+  /** More Host names to answer to, besides loopback names and the bound host. */
+  allowedHosts?: string[];
+  log?: Logger;
+}
+
+export interface RestServer {
+  /** Base URL without the token, e.g. http://127.0.0.1:8080 */
+  url: string;
+  port: number;
+  host: string;
+  /** The URL a person opens: it logs the browser in and drops the token from the address bar. */
+  loginUrl(): string;
+  close(): Promise<void>;
+}
+
+const OPEN_ROUTES = new Set(['GET /api/health']);
+
+export async function startRestServer(options: RestServerOptions): Promise<RestServer> {
+  const host = options.host ?? '127.0.0.1';
+  const log = options.log ?? silentLogger;
+  const routes = bindRoutes();
+  const streams = new Set<() => void>();
+  let port = options.port;
+  let tokens: TokenCheck;
+
+  const server = createServer((req, res) => {
+    const started = performance.now();
+    // Path only: the query may hold the token.
+    const path = safePath(req.url);
+    res.once('close', () => {
+      log.info('REQUEST', `${req.method} ${path} ${res.statusCode} ${Math.round(performance.now() - started)}ms`);
+    });
+    handle(req, res).catch((err) => {
+      const appErr = toAppError(err);
+      if (appErr.status >= 500) log.error('REST', `${req.method} ${path} failed: ${appErr.message}`);
+      if (res.headersSent) res.destroy();
+      else sendJson(res, appErr.status, appErr.toBody(), appErr.status === 413 ? { Connection: 'close' } : {});
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = req.method ?? 'GET';
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      throw new AppError(400, 'the request URL is not valid');
+    }
+    if (!hostAllowed(req.headers.host, port, { boundHost: host, allowedHosts: options.allowedHosts })) {
+      throw new AppError(403, 'this server answers only to its own host name (Host header refused)');
+    }
+    if (!originAllowed(req)) throw new AppError(403, 'cross-origin requests that change state are refused (Origin header)');
+
+    const pathname = url.pathname;
+    if (pathname === '/api' || pathname.startsWith('/api/')) return handleApi(req, res, method, url);
+
+    if (method !== 'GET' && method !== 'HEAD') throw new AppError(405, `${method} is not allowed here`, { allow: ['GET', 'HEAD'] });
+    if (url.searchParams.has('token')) return login(res, url);
+    const result = await serveStatic(options.staticDir ?? null, pathname, res, method === 'HEAD');
+    if (result.error) throw new AppError(result.status, result.error);
+  }
+
+  async function handleApi(req: IncomingMessage, res: ServerResponse, method: string, url: URL): Promise<void> {
+    const key = `${method} ${url.pathname}`;
+    if (!OPEN_ROUTES.has(key) && !tokens.authorized(req)) {
+      throw new AppError(401, 'a valid token is required: Authorization: Bearer TOKEN, or open the URL with ?token=TOKEN once');
+    }
+    if (url.pathname === '/api/events') {
+      if (method !== 'GET') throw new AppError(405, `${method} is not allowed on /api/events`, { allow: ['GET'] });
+      const end = streamEvents(res, options.events);
+      streams.add(end);
+      res.once('close', () => streams.delete(end));
+      return;
+    }
+    const match = matchRoute(routes, method, url.pathname);
+    if (match.kind === 'none') throw new AppError(404, `no route ${method} ${url.pathname}`);
+    if (match.kind === 'wrong-method') {
+      throw new AppError(405, `${method} is not allowed on ${url.pathname}; use ${match.allow.join(' or ')}`, { allow: match.allow });
+    }
+    const { route, captures } = match;
+    const input = await readInput(req, url, route.name, captures);
+    let handlers: Handlers;
+    try {
+      handlers = options.getHandlers();
+    } catch (err) {
+      throw new AppError(503, `the model manager is not ready: ${toAppError(err).message}`);
+    }
+    const result = await dispatch(handlers, route.name, input);
+    // The seed's health answers 503 when Kubernetes is not connected (liveness probes read the status).
+    const unhealthy = route.name === 'health' && (result as { status?: string }).status === 'unhealthy';
+    sendJson(res, unhealthy ? 503 : route.status, result);
+  }
+
+  function login(res: ServerResponse, url: URL): void {
+    if (!tokens.tokenMatches(url.searchParams.get('token'))) throw new AppError(401, 'the token in the URL is not valid');
+    url.searchParams.delete('token');
+    const rest = url.searchParams.toString();
+    res.writeHead(302, {
+      ...COMMON_HEADERS,
+      'Set-Cookie': tokens.sessionCookie(),
+      Location: url.pathname + (rest ? `?${rest}` : ''),
+      'Cache-Control': 'no-store',
+      'Content-Length': '0',
+    });
+    res.end();
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  tokens = new TokenCheck(options.token, port);
+  const urlHost = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host;
+  const url = `http://${urlHost}:${port}`;
+  log.info('REST', `listening on ${url}`);
+
+  return {
+    url,
+    port,
+    host,
+    loginUrl: () => `${url}/?token=${encodeURIComponent(options.token)}`,
+    close: async () => {
+      for (const end of streams) end();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      // Requests still running get a moment; then their sockets go too.
+      const timer = setTimeout(() => server.closeAllConnections(), 1_000);
+      await closed;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string | string[]> = {}): void {
+  const allow = (body as { allow?: unknown })?.allow;
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    ...COMMON_HEADERS,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(text)),
+    'Cache-Control': 'no-store',
+    ...(status === 405 && Array.isArray(allow) ? { Allow: allow.join(', ') } : {}),
+    ...extra,
+  });
+  res.end(text);
+}
+
+function safePath(raw: string | undefined): string {
+  const path = (raw ?? '/').split('?')[0]!;
+  return path.length > 300 ? `${path.slice(0, 300)}...` : path;
+}

@@ -1,0 +1,43 @@
+// GET /api/events: every event of the contract, as server-sent events, for as long as the
+// browser keeps the stream open.
+import type { ServerResponse } from 'node:http';
+import { eventNames, type EventName, type Events } from '../../preload/contract/index.ts';
+import { COMMON_HEADERS } from './security.ts';
+
+/** What the server needs of an event bus (main/core/events.ts EventBus fits). */
+export interface EventSource {
+  on<E extends EventName>(name: E, listener: (payload: Events[E]) => void): () => void;
+}
+
+const HEARTBEAT_MS = 20_000;
+
+/** Streams the events to `res` until it closes; returns the function that ends the stream. */
+export function streamEvents(res: ServerResponse, events: EventSource): () => void {
+  res.writeHead(200, {
+    ...COMMON_HEADERS,
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'Cache-Control': 'no-store',
+    Connection: 'keep-alive',
+    // Reverse proxies (nginx) would otherwise hold events back.
+    'X-Accel-Buffering': 'no',
+  });
+  res.write('retry: 2000\n\n');
+  const offs = eventNames.map((name) =>
+    events.on(name, (payload) => {
+      res.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`);
+    }),
+  );
+  // A comment now and then keeps idle proxies and browsers from dropping the stream.
+  const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
+  heartbeat.unref();
+  let ended = false;
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    clearInterval(heartbeat);
+    for (const off of offs) off();
+    res.end();
+  };
+  res.on('close', end);
+  return end;
+}

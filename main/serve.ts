@@ -1,0 +1,113 @@
+// Headless entry (`npm run serve`): the core, the REST API under /api/ and the built
+// renderer at /, in plain Node. Prints the URL (with the token) a person opens.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { toAppError } from './core/errors.ts';
+import { ManagerHost } from './core/host.ts';
+import { consoleLogger } from './core/log.ts';
+import { fileSettings } from './core/settings.ts';
+import { startRestServer } from './rest/server.ts';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const RENDERER = join(ROOT, 'out', 'renderer');
+
+const USAGE = `usage: npm run serve -- [--port 8080] [--host 127.0.0.1] [--context NAME] [--namespace NS]
+                       [--kubeconfig PATH] [--config-dir DIR] [--allow-host NAME]... [--build-renderer]`;
+
+function parseFlags(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string', default: '8080' },
+      host: { type: 'string', default: '127.0.0.1' },
+      context: { type: 'string' },
+      namespace: { type: 'string' },
+      kubeconfig: { type: 'string' },
+      'config-dir': { type: 'string' },
+      'allow-host': { type: 'string', multiple: true },
+      'build-renderer': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, not "${values.port}"`);
+  return { ...values, port };
+}
+
+/** Where local state (the usage journal) lives when --config-dir is not given. */
+function defaultStateDir(env: NodeJS.ProcessEnv): string {
+  const name = 'kubernetes-model-manager';
+  if (process.platform === 'win32') return join(env.LOCALAPPDATA || join(homedir(), 'AppData', 'Local'), name);
+  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', name);
+  return join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), name);
+}
+
+/** `npm run serve` builds the renderer once, so that / shows the UI; a failed build still serves the API. */
+function buildRendererIfMissing(): void {
+  if (existsSync(join(RENDERER, 'index.html'))) return;
+  console.log('[APP] out/renderer is missing: running electron-vite build once');
+  const result = spawnSync('electron-vite', ['build'], { cwd: ROOT, stdio: 'inherit', shell: process.platform === 'win32' });
+  if (result.status !== 0) console.warn('[APP] the renderer build failed; / will say so, the REST API works without it');
+}
+
+async function main(): Promise<void> {
+  let flags: ReturnType<typeof parseFlags>;
+  try {
+    flags = parseFlags(process.argv.slice(2));
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+  if (flags.help) {
+    console.log(USAGE);
+    return;
+  }
+  if (flags['build-renderer']) buildRendererIfMissing();
+
+  const env = process.env;
+  const configDir = flags['config-dir'] ?? env.MODEL_MANAGER_CONFIG_DIR;
+  const settings = fileSettings(configDir);
+  const host = await ManagerHost.start({
+    settings,
+    env,
+    log: consoleLogger,
+    stateDir: configDir ?? defaultStateDir(env),
+    kubeconfig: flags.kubeconfig,
+    context: flags.context ?? null,
+    namespace: flags.namespace ?? null,
+  });
+  const server = await startRestServer({
+    host: flags.host,
+    port: flags.port,
+    getHandlers: () => host.handlers,
+    events: host.events,
+    token: settings.restToken(env),
+    staticDir: RENDERER,
+    allowedHosts: flags['allow-host'],
+    log: consoleLogger,
+  });
+  // The one place the token is shown on purpose, as Jupyter does: the person starting the server opens this URL.
+  console.log(`Kubernetes Model Manager is serving at ${server.loginUrl()}`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) process.exit(1); // a second Ctrl-C does not wait
+    stopping = true;
+    consoleLogger.info('APP', `${signal}: stopping`);
+    await server.close();
+    await host.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err) => {
+  console.error(`[APP] cannot start: ${toAppError(err).message}`);
+  process.exit(1);
+});
