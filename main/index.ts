@@ -1,0 +1,85 @@
+// Electron entry: settings, the core (through the manager host), the window, IPC, the tray
+// and the optional REST API. The work is in main/core and main/shell.
+import { app, BrowserWindow, dialog } from 'electron';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { toAppError } from './core/errors.ts';
+import { ManagerHost } from './core/host.ts';
+import { consoleLogger as log } from './core/log.ts';
+import { startRestServer } from './rest/server.ts';
+import type { AppOrigins } from './shell/app-url.ts';
+import { registerIpc } from './shell/ipc.ts';
+import { RestSwitch } from './shell/rest-switch.ts';
+import { desktopSettings } from './shell/settings-store.ts';
+import { createTray } from './shell/tray.ts';
+import { createMainWindow, hardenSession } from './shell/window.ts';
+
+const OUT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const origins: AppOrigins = {
+  rendererDir: join(OUT, 'renderer'),
+  devServerUrl: !app.isPackaged ? (process.env.ELECTRON_RENDERER_URL ?? null) : null,
+};
+const PRELOAD = join(OUT, 'preload', 'index.cjs');
+
+let quitting = false;
+let win: BrowserWindow | null = null;
+
+if (!app.requestSingleInstanceLock()) app.quit();
+else void app.whenReady().then(start, fail);
+
+function fail(err: unknown): void {
+  const message = toAppError(err).message;
+  log.error('APP', `cannot start: ${message}`);
+  dialog.showErrorBox('Kubernetes Model Manager cannot start', message);
+  app.exit(1);
+}
+
+async function start(): Promise<void> {
+  const settings = desktopSettings();
+  const host = await ManagerHost.start({ settings, log, stateDir: app.getPath('userData') });
+  hardenSession(origins, log);
+  const offIpc = registerIpc(host, origins, log);
+
+  const openWindow = () => {
+    if (!win || win.isDestroyed()) {
+      win = createMainWindow(origins, PRELOAD, log);
+      // The tray keeps the app running: closing the window hides it.
+      win.on('close', (event) => {
+        if (!quitting) {
+          event.preventDefault();
+          win?.hide();
+        }
+      });
+    }
+    win.show();
+    win.focus();
+  };
+
+  const rest = new RestSwitch(
+    (port) => startRestServer({ host: '127.0.0.1', port, getHandlers: () => host.handlers, events: host.events, token: settings.restToken(), staticDir: origins.rendererDir, log }),
+    log,
+  );
+  const tray = createTray({ handlers: host.handlers, events: host.events, settings, rest, openWindow, quit: () => app.quit() });
+  const applyRest = () => {
+    const s = settings.get();
+    void rest.set(s.restEnabled, s.restPort).then(() => tray.update());
+  };
+  settings.onChange((_next, changed) => {
+    if (changed.includes('restEnabled') || changed.includes('restPort')) applyRest();
+  });
+  applyRest();
+
+  app.on('second-instance', openWindow);
+  app.on('activate', openWindow);
+  // Keep running in the tray when the window is closed.
+  app.on('window-all-closed', () => {});
+  app.on('before-quit', (event) => {
+    if (quitting) return;
+    quitting = true;
+    event.preventDefault();
+    tray.dispose();
+    offIpc();
+    void Promise.allSettled([rest.close(), host.close()]).then(() => app.exit(0));
+  });
+  openWindow();
+}

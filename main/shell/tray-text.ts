@@ -1,0 +1,29 @@
+// What the tray says about the GPUs, from a gpuStatus answer. No electron here.
+import type { GpuStatusResult } from '../../preload/contract/index.ts';
+
+export interface TrayText {
+  /** Short, for the macOS menu bar title and the first menu line. */
+  title: string;
+  /** Several lines, for the tooltip. */
+  tooltip: string;
+}
+
+const round = (v: number) => (Math.abs(v) >= 10 ? Math.round(v).toString() : (Math.round(v * 10) / 10).toString());
+
+export function trayText(status: GpuStatusResult | null, error?: string | null): TrayText {
+  if (!status) {
+    const why = error ? `: ${error}` : '';
+    return { title: 'GPU ?', tooltip: `Kubernetes Model Manager\nGPU status unavailable${why}` };
+  }
+  const g = status.gpu_info;
+  if (g.total_vram_gb <= 0) return { title: 'GPU none', tooltip: 'Kubernetes Model Manager\nNo GPU nodes found' };
+  const title = `GPU ${Math.round(g.utilization_percent)}% · ${round(g.allocated_vram_gb)}/${round(g.total_vram_gb)} GB`;
+  const lines = [
+    'Kubernetes Model Manager',
+    `${g.gpu_count} GPU${g.gpu_count === 1 ? '' : 's'}: ${round(g.allocated_vram_gb)} of ${round(g.total_vram_gb)} GB allocated (${g.utilization_percent.toFixed(1)}%)`,
+    g.used_vram_gb === null ? 'Used by Ollama: unknown' : `Used by Ollama: ${round(g.used_vram_gb)} GB`,
+    `Available: ${round(g.available_vram_gb)} GB · largest free GPU ${round(g.largest_free_gpu_gb)} GB`,
+  ];
+  if (error) lines.push(`(stale: ${error})`);
+  return { title, tooltip: lines.join('\n') };
+}
