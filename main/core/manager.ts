@@ -4,7 +4,12 @@
 import type { Handlers } from '../../preload/contract/index.ts';
 import { EventBus } from './events.ts';
 import { KubeClient, loadKubeConfig, resolveNamespace, type KubeTarget } from './kube/client.ts';
+import { createAppHandlers } from './app-handlers.ts';
+import { createClusterSide } from './cluster/index.ts';
 import { consoleLogger, type Logger } from './log.ts';
+import { createOllamaSide } from './ollama/index.ts';
+import type { GpuFacts, OllamaFacts } from './ports.ts';
+import { createUsageSide } from './usage/index.ts';
 import type { SettingsStore } from './settings.ts';
 
 export interface ManagerOptions extends KubeTarget {
@@ -54,9 +59,37 @@ export class ModelManager {
   }
 }
 
-/** Each side registers its handlers here; see main/core/cluster and main/core/ollama. */
+/**
+ * The cluster side needs Ollama's facts (VRAM in use, model metadata) and the Ollama side
+ * needs the cluster's (free VRAM, estimates): each gets the other through a port that is
+ * bound once both exist.
+ */
 async function buildHandlers(ctx: CoreContext, closers: (() => Promise<void> | void)[]): Promise<Handlers> {
-  void ctx;
-  void closers;
-  throw new Error('not wired yet: the cluster and Ollama sides register their handlers here');
+  let ollamaFacts: OllamaFacts | undefined;
+  let gpuFacts: GpuFacts | undefined;
+  const late = <T>(get: () => T | undefined, name: string): T => {
+    const value = get();
+    if (!value) throw new Error(`${name} used before it was built`);
+    return value;
+  };
+  const ollamaPort: OllamaFacts = {
+    loadedVramBytes: () => late(() => ollamaFacts, 'Ollama side').loadedVramBytes(),
+    modelFacts: (model) => late(() => ollamaFacts, 'Ollama side').modelFacts(model),
+    route: () => ollamaFacts?.route() ?? null,
+  };
+  const gpuPort: GpuFacts = {
+    freeVram: () => late(() => gpuFacts, 'cluster side').freeVram(),
+    estimate: (model) => late(() => gpuFacts, 'cluster side').estimate(model),
+  };
+
+  const usage = await createUsageSide(ctx);
+  closers.push(() => usage.close());
+  const cluster = await createClusterSide(ctx, ollamaPort);
+  closers.push(() => cluster.close());
+  gpuFacts = cluster.gpu;
+  const ollama = await createOllamaSide(ctx, gpuPort, usage);
+  closers.push(() => ollama.close());
+  ollamaFacts = ollama.facts;
+
+  return { ...cluster.handlers, ...ollama.handlers, ...usage.handlers, ...createAppHandlers(ctx) };
 }
