@@ -99,8 +99,12 @@ async function main(): Promise<void> {
     if (stopping) process.exit(1); // a second Ctrl-C does not wait
     stopping = true;
     consoleLogger.info('APP', `${signal}: stopping`);
-    await server.close();
-    await host.close();
+    try {
+      await server.close();
+      await host.close();
+    } catch (err) {
+      console.error(`[APP] while stopping: ${toAppError(err).message}`);
+    }
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
