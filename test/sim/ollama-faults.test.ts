@@ -45,7 +45,7 @@ describe('Ollama simulator faults', () => {
     sim.faults.disconnectMidStreamAfterMs = 60;
     const parts: string[] = [];
     const run = async () => {
-      for await (const c of await client.generate({ model: 'llama3.2:1b', prompt: 'Tell me about GPUs', stream: true })) parts.push(c.response);
+      for await (const c of await client.generate({ model: 'llama3.2:1b', prompt: 'Tell me about GPUs', stream: true })) parts.push(c.response ?? '');
     };
     await expect(run()).rejects.toThrow();
     expect(parts.length).toBeGreaterThan(0); // some tokens arrived first
