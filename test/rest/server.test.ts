@@ -157,6 +157,18 @@ describe('routes bound from the contract', () => {
     expect(tooBig.status).toBe(413);
     expect(tooBig.json).toMatchObject({ success: false, status: 413 });
 
+    const chunked = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: server.port, method: 'POST', path: '/api/usage/track', headers: json, agent: false }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      // No Content-Length: the limit must hold while the body streams in.
+      for (let i = 0; i < 20; i++) req.write(Buffer.alloc(64 * 1024, 0x20));
+      req.end();
+    });
+    expect(chunked).toBe(413);
+
     const text = await get('/api/usage/track', { ...auth, 'content-type': 'text/plain' }, 'POST', '{"model":"llama3"}');
     expect(text.status).toBe(415);
     expect(text.json.status).toBe(415);
