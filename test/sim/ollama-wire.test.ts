@@ -170,6 +170,24 @@ describe('Ollama wire format', () => {
     expect((await call('GET', '/api/nothing')).status).toBe(404);
   });
 
+  it('a thinking model streams its thinking before the answer, unless think is false', async () => {
+    expect((await call('POST', '/api/pull', { model: 'deepseek-r1:7b', stream: false })).status).toBe(200);
+    const objs = lines((await call('POST', '/api/generate', { model: 'deepseek-r1:7b', prompt: 'hi' })).text);
+    expect(Object.keys(objs[0] as object)).toEqual(['model', 'created_at', 'response', 'thinking', 'done']);
+    expect(objs[0]).toMatchObject({ response: '' });
+    const thinkingCount = objs.filter((o) => 'thinking' in o).length;
+    const answerCount = objs.filter((o) => o.done === false && !('thinking' in o)).length;
+    expect(thinkingCount).toBeGreaterThan(0);
+    expect((objs.at(-1) as Record<string, unknown>).eval_count).toBe(thinkingCount + answerCount);
+    const plain = JSON.parse((await call('POST', '/api/chat', { model: 'deepseek-r1:7b', think: false, stream: false, messages: [{ role: 'user', content: 'hi' }] })).text) as { message: Record<string, unknown> };
+    expect(Object.keys(plain.message)).toEqual(['role', 'content']);
+    expect(await call('POST', '/api/generate', { model: 'llama3.2:1b', prompt: 'x', think: true })).toMatchObject({ status: 400, text: '{"error":"\\"llama3.2:1b\\" does not support thinking"}' });
+  });
+
+  it('embed of a model that is not installed is 404', async () => {
+    expect(await call('POST', '/api/embed', { model: 'nomic-embed-text', input: 'x' })).toMatchObject({ status: 404, text: '{"error":"model \'nomic-embed-text\' not found"}' });
+  });
+
   it('unknown model for generate is 404 with Ollama\'s message', async () => {
     expect(await call('POST', '/api/generate', { model: 'gemma3:27b', prompt: 'x' })).toMatchObject({ status: 404, text: '{"error":"model \'gemma3:27b\' not found"}' });
   });

@@ -38,8 +38,16 @@ function findModel(ctx: SimContext, res: ServerResponse, raw: string): Installed
   return installed;
 }
 
-function finalFields(kind: Kind, whole: string, ids: number[], t: ReturnType<typeof timings>, doneReason: string): Json {
-  const body: Json = kind === 'generate' ? { response: whole } : { message: { role: 'assistant', content: whole } };
+const THINKING = 'Okay, the user wants a short answer. Let me check what matters here before replying.';
+
+// Field order follows Ollama's structs: response then thinking; message is role, content, thinking.
+function textFields(kind: Kind, content: string, thinking: string): Json {
+  if (kind === 'generate') return thinking ? { response: content, thinking } : { response: content };
+  return { message: thinking ? { role: 'assistant', content, thinking } : { role: 'assistant', content } };
+}
+
+function finalFields(kind: Kind, whole: string, thinking: string, ids: number[], t: ReturnType<typeof timings>, doneReason: string): Json {
+  const body: Json = textFields(kind, whole, thinking);
   body.done = true;
   body.done_reason = doneReason;
   if (kind === 'generate') body.context = ids;
@@ -71,6 +79,11 @@ export async function handleGenerate(ctx: SimContext, kind: Kind, req: IncomingM
     return sendJson(res, 200, emptyReply('unload'));
   }
   if (!model.capabilities.includes('completion')) return sendError(res, 400, `"${raw}" does not support ${kind}`);
+  // Ollama 0.12 turns thinking on by default for models that can think; asking others to think is a 400.
+  const canThink = model.capabilities.includes('thinking');
+  const askedThink = body.think === true || (typeof body.think === 'string' && body.think !== '');
+  if (askedThink && !canThink) return sendError(res, 400, `"${raw}" does not support thinking`);
+  const thinks = canThink && body.think !== false;
 
   const numCtx = requestNumCtx(model, body.options);
   const { wasLoaded } = loadModel(ctx.state, installed, numCtx, keepAlive ?? DEFAULT_KEEP_ALIVE_MS);
@@ -91,7 +104,8 @@ export async function handleGenerate(ctx: SimContext, kind: Kind, req: IncomingM
     doneReason = 'length';
   }
   const whole = pieces.join('');
-  const t = timings(model, promptTokens, pieces.length, !wasLoaded);
+  const thoughts = thinks ? tokenize(THINKING) : [];
+  const t = timings(model, promptTokens, thoughts.length + pieces.length, !wasLoaded);
   const ids = tokenIds([...promptPieces, ...pieces]);
   // keep_alive 0 with a prompt answers, then unloads.
   const afterwards = () => {
@@ -100,22 +114,19 @@ export async function handleGenerate(ctx: SimContext, kind: Kind, req: IncomingM
 
   if (body.stream === false) {
     afterwards();
-    return sendJson(res, 200, { model: raw, created_at: now(), ...finalFields(kind, whole, ids, t, doneReason) });
+    return sendJson(res, 200, { model: raw, created_at: now(), ...finalFields(kind, whole, thoughts.join(''), ids, t, doneReason) });
   }
 
   const signal = clientGone(req, res);
   const stream = startNdjson(res);
   armStreamDisconnect(ctx.faults, res);
-  for (const piece of pieces) {
-    const chunk: Json =
-      kind === 'generate'
-        ? { model: raw, created_at: now(), response: piece, done: false }
-        : { model: raw, created_at: now(), message: { role: 'assistant', content: piece }, done: false };
-    if (!stream.write(chunk)) return;
+  const chunks = [...thoughts.map((p) => textFields(kind, '', p)), ...pieces.map((p) => textFields(kind, p, ''))];
+  for (const fields of chunks) {
+    if (!stream.write({ model: raw, created_at: now(), ...fields, done: false })) return;
     await sleep(ctx.tokenIntervalMs, signal);
     if (signal.aborted) return;
   }
-  stream.write({ model: raw, created_at: now(), ...finalFields(kind, '', ids, t, doneReason) });
+  stream.write({ model: raw, created_at: now(), ...finalFields(kind, '', '', ids, t, doneReason) });
   afterwards();
   stream.end();
 }
