@@ -1,32 +1,9 @@
 // The REST transport: every operation's request is built from its route in the contract,
 // so nothing here knows a path by heart. Auth is the same-origin cookie set by `/?token=`.
-import { eventNames, operations, type EventName, type Events, type OperationName, type Output, type RestRoute } from '../../preload/contract/index.ts';
+import { eventNames, operations, type EventName, type Events, type OperationName, type Output } from '../../preload/contract/index.ts';
 import { ApiError } from './errors.ts';
+import { buildRequest } from './request.ts';
 import type { Transport } from './transport.ts';
-
-export interface HttpRequest {
-  method: string;
-  url: string;
-  body?: string;
-}
-
-/** `{model}` is filled from the input, each `/`-separated segment encoded; GET sends the rest as query. */
-export function buildRequest(route: RestRoute, input: Record<string, unknown>, base = ''): HttpRequest {
-  const rest: Record<string, unknown> = { ...input };
-  const path = route.path.replace(/\{(\w+)\}/g, (_m, key: string) => {
-    const value = rest[key];
-    delete rest[key];
-    if (value === undefined || value === null || value === '') throw new ApiError(400, `${key} is required`);
-    return String(value).split('/').map(encodeURIComponent).join('/');
-  });
-  if (route.method === 'GET') {
-    const query = new URLSearchParams();
-    for (const [key, value] of Object.entries(rest)) if (value !== undefined && value !== null) query.set(key, String(value));
-    const qs = query.toString();
-    return { method: 'GET', url: `${base}${path}${qs ? `?${qs}` : ''}` };
-  }
-  return { method: route.method, url: `${base}${path}`, body: JSON.stringify(rest) };
-}
 
 async function readError(res: Response): Promise<ApiError> {
   const text = await res.text().catch(() => '');
@@ -58,7 +35,7 @@ export function createHttpTransport(base = ''): Transport {
   const open = () => {
     if (source || typeof EventSource === 'undefined') return;
     source = new EventSource(`${base}/api/events`);
-    for (const name of eventNames) source.addEventListener(name, (e) => deliver(name, (e as MessageEvent<string>).data));
+    for (const name of eventNames) source.addEventListener(name, (e) => deliver(name, String((e as MessageEvent).data)));
     // EventSource reconnects by itself; the stores' polling covers the gap.
   };
 

@@ -2,7 +2,7 @@
 // own route matcher must find the operation and the same input again.
 import { describe, expect, it } from 'vitest';
 import { operations, type OperationName } from '../../preload/contract/index.ts';
-import { buildRequest } from '../../renderer/api/http.ts';
+import { buildRequest } from '../../renderer/api/request.ts';
 import { bindRoutes, matchRoute } from '../../main/rest/routes.ts';
 import { toApiError, ApiError } from '../../renderer/api/errors.ts';
 
