@@ -90,6 +90,13 @@ describe('Ollama wire format', () => {
     expect(del).toMatchObject({ status: 400, text: '{"error":"name \\"bad name\\" is invalid"}' });
   });
 
+  it('escapes <, > and & in JSON as Go does', async () => {
+    const r = await call('POST', '/api/show', { model: 'llama3.2:1b' });
+    expect(r.text).toContain('\\u003c|start_header_id|\\u003e');
+    expect(r.text).not.toContain('<|');
+    expect((JSON.parse(r.text) as { template: string }).template).toContain('<|start_header_id|>');
+  });
+
   it('delete answers 200 with an empty body, then 404', async () => {
     const ok = await call('DELETE', '/api/delete', { model: 'tinyllama:latest' });
     expect(ok).toMatchObject({ status: 200, text: '', length: '0', type: null });

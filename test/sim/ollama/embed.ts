@@ -15,8 +15,17 @@ export function embedding(modelName: string, text: string, dim: number): number[
     for (let i = 0; i + 1 < h.length && out.length < dim; i += 2) out.push(h.readUInt16BE(i) / 32767.5 - 1);
   }
   const norm = Math.sqrt(out.reduce((s, v) => s + v * v, 0)) || 1;
-  // float32 precision, as Ollama returns []float32
-  return out.map((v) => Math.fround(v / norm));
+  return out.map((v) => float32Shortest(v / norm));
+}
+
+/** Rounds to float32 and keeps the shortest decimal that round-trips, as Go prints a float32. */
+export function float32Shortest(v: number): number {
+  const f = Math.fround(v);
+  for (let p = 1; p < 10; p++) {
+    const n = Number(f.toPrecision(p));
+    if (Math.fround(n) === f) return n;
+  }
+  return f;
 }
 
 export function handleEmbed(ctx: SimContext, res: ServerResponse, body: Json, legacy: boolean): void {

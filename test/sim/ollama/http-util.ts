@@ -35,8 +35,13 @@ export function stringField(body: Json, key: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
+/** JSON as Go's encoding/json writes it: <, > and & escaped, so the bytes match Ollama's. */
+export function goJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
+  const text = goJson(body);
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
 }
@@ -68,7 +73,7 @@ export function startNdjson(res: ServerResponse): NdjsonStream {
   return {
     write(obj) {
       if (res.destroyed || res.writableEnded) return false;
-      res.write(`${JSON.stringify(obj)}\n`);
+      res.write(`${goJson(obj)}\n`);
       return true;
     },
     end() {
