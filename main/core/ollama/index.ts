@@ -1,0 +1,107 @@
+// The Ollama side of the core: reaching Ollama (routes), its models, pulls, tries and the
+// catalogue, as contract handlers, plus the facts the cluster side asks of Ollama.
+import type { Handlers } from '../../../preload/contract/index.ts';
+import { AppError, notFound } from '../errors.ts';
+import type { CoreContext } from '../manager.ts';
+import type { GpuFacts, OllamaFacts } from '../ports.ts';
+import { Catalog } from './catalog.ts';
+import { OllamaClient } from './client.ts';
+import { generate, generateStream } from './generate.ts';
+import { deleteModel, listModels, ollamaFacts } from './models.ts';
+import { PullManager, type PullOptions } from './pulls.ts';
+
+type OllamaHandlers = Pick<
+  Handlers,
+  'listModels' | 'deleteModel' | 'catalog' | 'pullModel' | 'pullProgress' | 'cancelPull' | 'listPulls' | 'generate' | 'generateStream'
+>;
+
+export interface OllamaSide {
+  handlers: OllamaHandlers;
+  facts: OllamaFacts;
+  close(): Promise<void>;
+}
+
+export async function createOllamaSide(ctx: CoreContext, gpu: GpuFacts, usage: { track(model: string): Promise<void> }): Promise<OllamaSide> {
+  return createOllamaSideWith(ctx, gpu, usage, {});
+}
+
+export async function createOllamaSideWith(
+  ctx: CoreContext,
+  gpu: GpuFacts,
+  usage: { track(model: string): Promise<void> },
+  opts: Partial<PullOptions>,
+): Promise<OllamaSide> {
+  const { log, events } = ctx;
+  const client = new OllamaClient(ctx);
+  const pulls = new PullManager(client, events, log, {
+    keepFinishedMs: opts.keepFinishedMs ?? 10 * 60_000,
+    eventIntervalMs: opts.eventIntervalMs ?? 250,
+    idleTimeoutMs: opts.idleTimeoutMs ?? 120_000,
+    resumes: opts.resumes ?? 2,
+  });
+  const catalog = new Catalog(client, gpu, ctx.env, log);
+  // Find a route in the background so health can show one soon; requests wait for it anyway.
+  client.resolve().catch(() => {});
+
+  /** Usage counts only what Ollama answered with success; a failure to count does not undo the answer. */
+  const count = async (model: string) => {
+    try {
+      await usage.track(model);
+    } catch (err) {
+      log.warn('USAGE', `could not count use of ${model}: ${(err as Error).message}`);
+    }
+  };
+
+  const handlers: OllamaHandlers = {
+    listModels: () => listModels(client),
+    async deleteModel({ model }) {
+      await deleteModel(client, model);
+      log.info('OLLAMA', `deleted model ${model}`);
+      return { success: true, message: `Model ${model} deleted`, model };
+    },
+    catalog: () => catalog.get(),
+    async pullModel({ model }) {
+      const { progress, joined } = pulls.start(model);
+      return {
+        success: true,
+        message: joined ? `Pull of ${model} already running; joined it` : `Pull of ${model} started`,
+        model,
+        progress,
+      };
+    },
+    async pullProgress({ model }) {
+      const p = pulls.get(model);
+      if (!p) throw notFound(`no pull of ${model} in this run`, { model });
+      return p;
+    },
+    async cancelPull({ model }) {
+      const r = await pulls.cancel(model);
+      if (r === 'unknown') throw notFound(`no pull of ${model} in this run`, { model });
+      if (r === 'finished') throw new AppError(409, `the pull of ${model} has already finished`, { model, progress: pulls.get(model) });
+      return { success: true, message: `Pull of ${model} cancelled; a later pull resumes it`, model };
+    },
+    async listPulls() {
+      return { success: true, pulls: pulls.list() };
+    },
+    async generate({ model, prompt }) {
+      const result = await generate(client, model, prompt);
+      await count(model);
+      return result;
+    },
+    async generateStream({ model, prompt, stream_id }) {
+      const result = await generateStream(client, events, model, prompt, stream_id);
+      await count(model);
+      return result;
+    },
+  };
+
+  return {
+    handlers,
+    facts: ollamaFacts(client),
+    async close() {
+      await pulls.close();
+      await catalog.close();
+      await client.close();
+    },
+  };
+}

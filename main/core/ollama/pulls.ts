@@ -1,0 +1,167 @@
+// Background pulls: any number at once, one per model (a second request joins the running
+// one), cancel by aborting the stream (Ollama resumes on a later pull), finished entries
+// kept for a while, progress pushed as throttled `pullProgress` events.
+import type { PullProgress } from '../../../preload/contract/index.ts';
+import type { EventBus } from '../events.ts';
+import type { Logger } from '../log.ts';
+import { responseText, type OllamaClient } from './client.ts';
+import { describe, errorMessage } from './errors.ts';
+import { ndjson } from './ndjson.ts';
+import { PullTracker } from './pull-progress.ts';
+
+export interface PullOptions {
+  /** How long a finished pull stays readable (default 10 minutes). */
+  keepFinishedMs: number;
+  /** Least gap between two progress events of one pull (default 250 ms). */
+  eventIntervalMs: number;
+  /** Longest silence in a pull stream before it counts as lost (default 120 s). */
+  idleTimeoutMs: number;
+  /** Times a pull whose connection dropped is resumed (default 2). */
+  resumes: number;
+}
+
+interface Pull {
+  key: string;
+  tracker: PullTracker;
+  abort: AbortController;
+  done: Promise<void>;
+  lastEvent: number;
+}
+
+/** "llama3.2" and "llama3.2:latest" are one pull; case does not matter (Ollama compares names case-insensitively). */
+export function pullKey(model: string): string {
+  const m = model.trim().toLowerCase();
+  return m.lastIndexOf(':') > m.lastIndexOf('/') ? m : `${m}:latest`;
+}
+
+export class PullManager {
+  readonly #client: OllamaClient;
+  readonly #events: EventBus;
+  readonly #log: Logger;
+  readonly #opts: PullOptions;
+  readonly #pulls = new Map<string, Pull>();
+  readonly #sweeper: NodeJS.Timeout;
+
+  constructor(client: OllamaClient, events: EventBus, log: Logger, opts: PullOptions) {
+    this.#client = client;
+    this.#events = events;
+    this.#log = log;
+    this.#opts = opts;
+    this.#sweeper = setInterval(() => this.#sweep(), Math.min(60_000, Math.max(1_000, opts.keepFinishedMs / 2)));
+    this.#sweeper.unref();
+  }
+
+  /** Starts a pull, or joins the one running for that model. */
+  start(model: string): { progress: PullProgress; joined: boolean } {
+    this.#sweep();
+    const key = pullKey(model);
+    const running = this.#pulls.get(key);
+    if (running && !running.tracker.finished) return { progress: { ...running.tracker.progress }, joined: true };
+    const pull: Pull = { key, tracker: new PullTracker(model), abort: new AbortController(), done: Promise.resolve(), lastEvent: 0 };
+    this.#pulls.set(key, pull);
+    this.#log.info('PULL', `starting pull of ${model}`);
+    pull.done = this.#run(pull, model);
+    this.#emit(pull, true);
+    return { progress: { ...pull.tracker.progress }, joined: false };
+  }
+
+  get(model: string): PullProgress | null {
+    this.#sweep();
+    const p = this.#pulls.get(pullKey(model));
+    return p ? { ...p.tracker.progress } : null;
+  }
+
+  list(): PullProgress[] {
+    this.#sweep();
+    return [...this.#pulls.values()].map((p) => ({ ...p.tracker.progress }));
+  }
+
+  /** 'cancelled', 'finished' (nothing to stop) or 'unknown'. */
+  async cancel(model: string): Promise<'cancelled' | 'finished' | 'unknown'> {
+    const p = this.#pulls.get(pullKey(model));
+    if (!p) return 'unknown';
+    if (p.tracker.finished) return 'finished';
+    p.abort.abort(new Error('cancelled'));
+    await p.done;
+    return 'cancelled';
+  }
+
+  async #run(pull: Pull, model: string): Promise<void> {
+    const t = pull.tracker;
+    let resumes = 0;
+    for (;;) {
+      let moved = false;
+      try {
+        const res = await this.#client.request({
+          method: 'POST',
+          path: '/api/pull',
+          body: { model, stream: true },
+          safe: false,
+          what: `pull ${model}`,
+          signal: pull.abort.signal,
+          headersTimeoutMs: 60_000,
+          bodyTimeoutMs: this.#opts.idleTimeoutMs,
+        });
+        if (res.status >= 400) {
+          const text = await responseText(res).catch(() => '');
+          return this.#fail(pull, errorMessage(text, res.status));
+        }
+        for await (const obj of ndjson(res.body)) {
+          if (typeof obj.error === 'string') return this.#fail(pull, obj.error);
+          const changed = t.update(obj);
+          moved = true;
+          this.#emit(pull, changed);
+          if (t.progress.status === 'success') {
+            t.succeed();
+            this.#log.info('PULL', `pulled ${model} (${t.progress.total} bytes)`);
+            this.#emit(pull, true);
+            return;
+          }
+        }
+        throw Object.assign(new Error('the pull stream ended before success'), { code: 'ECONNRESET' });
+      } catch (err) {
+        if (pull.abort.signal.aborted) {
+          t.cancel();
+          this.#log.info('PULL', `cancelled pull of ${model} at ${t.progress.progress}%`);
+          this.#emit(pull, true);
+          return;
+        }
+        // The connection dropped mid-pull: Ollama keeps the bytes, so asking again resumes.
+        if (moved && resumes < this.#opts.resumes) {
+          resumes++;
+          this.#log.warn('PULL', `pull of ${model} lost its connection (${describe(err)}); resuming (${resumes}/${this.#opts.resumes})`);
+          await new Promise((r) => setTimeout(r, 300));
+          if (!pull.abort.signal.aborted) continue;
+        }
+        return this.#fail(pull, err instanceof Error && 'status' in err ? err.message : `connection to Ollama lost: ${describe(err)}`);
+      }
+    }
+  }
+
+  #fail(pull: Pull, message: string): void {
+    pull.tracker.fail(message);
+    this.#log.warn('PULL', `pull of ${pull.tracker.progress.model} failed: ${message}`);
+    this.#emit(pull, true);
+  }
+
+  #emit(pull: Pull, force: boolean): void {
+    const now = Date.now();
+    if (!force && now - pull.lastEvent < this.#opts.eventIntervalMs) return;
+    pull.lastEvent = now;
+    this.#events.emit('pullProgress', { ...pull.tracker.progress });
+  }
+
+  #sweep(): void {
+    const now = Date.now();
+    for (const [key, p] of this.#pulls) {
+      const end = p.tracker.progress.finished_at;
+      if (end && now - Date.parse(end) > this.#opts.keepFinishedMs) this.#pulls.delete(key);
+    }
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#sweeper);
+    for (const p of this.#pulls.values()) if (!p.tracker.finished) p.abort.abort(new Error('closing'));
+    await Promise.all([...this.#pulls.values()].map((p) => p.done.catch(() => {})));
+  }
+}

@@ -1,0 +1,49 @@
+// Ollama through the API server's service proxy: the kubeconfig's CA, client certificate
+// and bearer token on one undici Agent.
+import type { RequestOptions } from 'node:https';
+import type { KubeClient } from '../kube/client.ts';
+import { keepAliveAgent, type OllamaRoute } from './route.ts';
+
+export const OLLAMA_SERVICE = 'ollama-service';
+export const OLLAMA_PORT = 11434;
+const HEADER_TTL_MS = 60_000;
+
+export async function serviceProxyRoute(kube: KubeClient): Promise<OllamaRoute> {
+  const server = kube.server;
+  if (!server) throw new Error('the kubeconfig has no current cluster');
+  const opts = await httpsOptions(kube);
+  const dispatcher = keepAliveAgent({
+    ...(opts.ca ? { ca: opts.ca as string } : {}),
+    ...(opts.cert ? { cert: opts.cert as string } : {}),
+    ...(opts.key ? { key: opts.key as string } : {}),
+    ...(opts.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
+  });
+  const base = `${server.replace(/\/+$/, '')}/api/v1/namespaces/${encodeURIComponent(kube.namespace)}/services/${OLLAMA_SERVICE}:${OLLAMA_PORT}/proxy`;
+  // Exec plugins and OIDC tokens expire: the auth header is re-derived now and then.
+  let cached = { headers: authHeaders(opts), at: Date.now() };
+  return {
+    kind: 'service-proxy',
+    base,
+    dispatcher,
+    async headers() {
+      if (Date.now() - cached.at > HEADER_TTL_MS) cached = { headers: authHeaders(await httpsOptions(kube)), at: Date.now() };
+      return cached.headers;
+    },
+    info: () => ({ kind: 'service-proxy', url: base }),
+    close: () => dispatcher.close(),
+  };
+}
+
+async function httpsOptions(kube: KubeClient): Promise<RequestOptions> {
+  const opts: RequestOptions = {};
+  await kube.kc.applyToHTTPSOptions(opts);
+  return opts;
+}
+
+function authHeaders(opts: RequestOptions): Record<string, string> {
+  const out: Record<string, string> = {};
+  const h = (opts.headers ?? {}) as Record<string, unknown>;
+  for (const [k, v] of Object.entries(h)) if (typeof v === 'string') out[k] = v;
+  if (opts.auth) out.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
+  return out;
+}

@@ -1,0 +1,148 @@
+// The usage side: counts of model use in the ConfigMap model-usage-stats, shared by every
+// instance of the app, with no increment lost or counted twice.
+//
+// track()  validates the name, appends the increment to the local journal (fsync'd), and
+//          answers; the flusher moves journal entries to the ConfigMap a few times a second.
+// ranking  reads the ConfigMap (short cache, so another instance's writes and resets show
+//          within a second) and adds this instance's increments not yet written.
+// reset    clears the counts in the ConfigMap and stamps reset_at. Increments accepted
+//          before that moment (by the accepting instance's clock) and not yet written are
+//          dropped by whichever instance holds them; increments accepted after it count.
+import { modelName, type Handlers, type RankingResult } from '../../../preload/contract/index.ts';
+import { badRequest, unavailable } from '../errors.ts';
+import type { CoreContext } from '../manager.ts';
+import { UsageConfigMap } from './configmap.ts';
+import { totalOf, type UsageDoc } from './doc.ts';
+import { UsageFlusher } from './flusher.ts';
+import { UsageJournal } from './journal.ts';
+import { rank } from './ranking.ts';
+import { claimSlot } from './slot.ts';
+
+export interface UsageSideOptions {
+  /** Coalescing window between ConfigMap writes (default 250 ms: at most 4 writes/s). */
+  minIntervalMs?: number;
+  /** Retry delay while the API is down (default 1 s). */
+  retryMs?: number;
+  /** How long a ConfigMap read serves rankings (default 500 ms). */
+  cacheMs?: number;
+  /** Bound on the last flush at close (default 3 s). */
+  closeTimeoutMs?: number;
+}
+
+export interface UsageSide {
+  handlers: Pick<Handlers, 'usageRanking' | 'trackUsage' | 'resetUsage'>;
+  track(model: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function createUsageSide(ctx: CoreContext): Promise<UsageSide> {
+  return createUsageSideWith(ctx, {});
+}
+
+export async function createUsageSideWith(ctx: CoreContext, opts: UsageSideOptions): Promise<UsageSide> {
+  const { log, events } = ctx;
+  const slot = await claimSlot(ctx.stateDir);
+  const journal = await UsageJournal.open(slot.dir);
+  const cm = new UsageConfigMap(ctx.kube);
+  const cacheMs = opts.cacheMs ?? 500;
+  let known: { doc: UsageDoc; at: number } | null = null;
+  let lastTotal: number | null = null;
+
+  const remember = (doc: UsageDoc) => {
+    known = { doc, at: Date.now() };
+    const total = totalOf(doc) + pendingOf(doc).length;
+    if (total !== lastTotal) {
+      lastTotal = total;
+      events.emit('usageChanged', { total_requests: total });
+    }
+  };
+  const pendingOf = (doc: UsageDoc) => {
+    const applied = doc.applied[journal.instanceId] ?? 0;
+    return journal.pending().filter((e) => e.seq > applied && e.t > doc.resetAt);
+  };
+
+  const flusher = new UsageFlusher(journal, cm, log, { minIntervalMs: opts.minIntervalMs ?? 250, retryMs: opts.retryMs ?? 1000 }, remember);
+  const replay = journal.pending().length;
+  if (replay) log.info('USAGE', `replaying ${replay} journalled increment(s) not yet confirmed in the configmap`);
+  // Creates the ConfigMap when missing, as the seed did at start; then replays the journal.
+  cm.update((_doc, exists) => !exists)
+    .then(remember)
+    .catch((err) => log.warn('USAGE', `configmap not readable yet: ${(err as Error).message}`));
+  if (replay) flusher.schedule(0);
+
+  async function current(): Promise<UsageDoc> {
+    if (known && Date.now() - known.at < cacheMs) return known.doc;
+    try {
+      const { doc } = await cm.read();
+      remember(doc);
+      return doc;
+    } catch (err) {
+      if (known) return known.doc; // API down: the last view, plus what is pending here
+      throw unavailable(`usage counts unavailable: ${(err as Error).message}`);
+    }
+  }
+
+  async function track(model: string): Promise<void> {
+    const parsed = modelName.safeParse(model);
+    if (!parsed.success) throw badRequest(`model ${parsed.error.issues[0]?.message ?? 'is invalid'}`, { field: 'model' });
+    await journal.append(parsed.data);
+    flusher.schedule();
+    if (known) {
+      const total = totalOf(known.doc) + pendingOf(known.doc).length;
+      if (total !== lastTotal) {
+        lastTotal = total;
+        events.emit('usageChanged', { total_requests: total });
+      }
+    }
+  }
+
+  const handlers: UsageSide['handlers'] = {
+    async usageRanking(): Promise<RankingResult> {
+      const doc = await current();
+      const counts = { ...doc.counts };
+      const pending = pendingOf(doc);
+      for (const e of pending) counts[e.model] = (counts[e.model] ?? 0) + 1;
+      return { success: true, ...rank(counts), pending: pending.length };
+    },
+    async trackUsage({ model }) {
+      await track(model);
+      return { success: true, model, message: `Usage tracked for ${model}` };
+    },
+    async resetUsage() {
+      const at = Date.now();
+      const doc = await cm.update((d) => {
+        d.counts = {};
+        d.resetAt = Math.max(at, d.resetAt);
+        return true;
+      });
+      log.info('USAGE', 'usage statistics reset');
+      remember(doc);
+      // Our own increments accepted before the reset are dropped by this flush.
+      if (journal.pending().length) await flusher.flush().catch(() => {});
+      return { success: true, message: 'Usage statistics reset' };
+    },
+  };
+
+  let closed = false;
+  return {
+    handlers,
+    track,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await withTimeout(flusher.close(), opts.closeTimeoutMs ?? 3000);
+      await journal.close();
+      await slot.release();
+    },
+  };
+}
+
+function withTimeout(p: Promise<void>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    p.finally(() => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+}
