@@ -116,6 +116,8 @@ export interface DeployResult {
     requested_memory_gb: number;
     available_vram_gb: number;
     largest_free_gpu_gb: number;
+    /** The GPU resource the Deployment asks one of (nvidia.com/gpu, or a MIG profile that fits). */
+    gpu_resource: string;
     estimate: VramEstimate;
   };
 }
@@ -126,6 +128,9 @@ export interface DeleteDeploymentResult {
   deployment_name: string;
   namespace: string;
 }
+
+/** A new deployment's name: also its Service's, which must start with a letter (DNS-1035). */
+export const deploymentName = dns1123Label.regex(/^[a-z]/, 'must start with a letter (the Service of the same name must be a DNS-1035 label)');
 
 export const clusterOperations = {
   health: op<HealthResult>()({
@@ -149,12 +154,13 @@ export const clusterOperations = {
     summary: 'Model deployments in every non-system namespace',
   }),
   deploy: op<DeployResult>()({
-    input: z.object({ model_id: modelName, deployment_name: dns1123Label, memory: memoryGb }),
+    input: z.object({ model_id: modelName, deployment_name: deploymentName, memory: memoryGb }),
     rest: { method: 'POST', path: '/api/deploy' },
     summary: 'Deploy an Ollama model with one GPU, after checking VRAM',
   }),
   deleteDeployment: op<DeleteDeploymentResult>()({
-    input: z.object({ deployment_name: dns1123Label }),
+    /** `namespace`: a deployment outside the app's namespace (the listing shows every namespace). */
+    input: z.object({ deployment_name: dns1123Label, namespace: dns1123Label.optional() }),
     rest: { method: 'POST', path: '/api/delete' },
     summary: 'Delete a model deployment and its Service',
   }),

@@ -1,0 +1,85 @@
+// POST /api/deploy: estimate, check the memory asked for and the free GPUs, refuse a taken
+// name, then create the Deployment and its Service (or neither).
+import type { DeployResult, GpuInfo, ParsedInput } from '../../../preload/contract/index.ts';
+import { AppError, badRequest, conflict } from '../errors.ts';
+import type { CoreContext } from '../manager.ts';
+import { suggestionsFor } from '../vram/index.ts';
+import type { GpuView } from './gpu.ts';
+import { deploymentManifest, serviceManifest } from './manifests.ts';
+
+/** The GPU resource to ask for: the smallest free unit that holds the model (a whole GPU or a MIG slice). */
+export function chooseGpuResource(info: GpuInfo, requiredGb: number): string | null {
+  let best: { resource: string; gb: number } | null = null;
+  for (const node of info.nodes) {
+    if (node.largest_free_unit_gb <= 0) continue;
+    for (const g of node.groups) {
+      if (g.free_units <= 0) continue;
+      const unit = g.sharing === 'time-slicing' ? Math.min(node.largest_free_unit_gb, g.total_vram_gb - g.allocated_vram_gb) : g.vram_per_unit_gb;
+      if (unit >= requiredGb && (!best || unit < best.gb)) best = { resource: g.resource, gb: unit };
+    }
+  }
+  return best?.resource ?? null;
+}
+
+async function exists(ctx: CoreContext, what: string, read: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await ctx.kube.call(what, read);
+    return true;
+  } catch (err) {
+    if (err instanceof AppError && err.status === 404) return false;
+    throw err;
+  }
+}
+
+export async function deploy(ctx: CoreContext, gpu: GpuView, input: ParsedInput<'deploy'>): Promise<DeployResult> {
+  const { model_id: model, deployment_name: name, memory } = input;
+  const namespace = ctx.kube.namespace;
+  const estimate = await gpu.estimate(model);
+  const info = await gpu.info(false);
+  const required = estimate.required_vram_gb;
+  const vram = { available_vram_gb: info.available_vram_gb, largest_free_gpu_gb: info.largest_free_gpu_gb, required_vram_gb: required, estimate };
+
+  if (memory < required) {
+    const suggestions = suggestionsFor(model, Math.min(memory, info.largest_free_gpu_gb));
+    throw badRequest(`memory ${memory} GB is below what ${model} needs: about ${required} GB (${estimate.method} estimate)`, {
+      field: 'memory', ...vram, suggestions: suggestions.map((s) => s.model), suggestion_details: suggestions,
+    });
+  }
+  const resource = chooseGpuResource(info, required);
+  if (!resource) {
+    const suggestions = suggestionsFor(model, info.largest_free_gpu_gb);
+    throw badRequest(
+      `not enough free VRAM for ${model}: it needs about ${required} GB on one GPU; the largest free GPU has ${info.largest_free_gpu_gb} GB (${info.available_vram_gb} GB free across the cluster)`,
+      { field: 'model_id', ...vram, suggestions: suggestions.map((s) => s.model), suggestion_details: suggestions },
+    );
+  }
+
+  if (await exists(ctx, `read deployment ${namespace}/${name}`, () => ctx.kube.apps.readNamespacedDeployment({ name, namespace }))) {
+    throw conflict(`deployment "${name}" already exists in namespace ${namespace}`, { field: 'deployment_name' });
+  }
+  if (await exists(ctx, `read service ${namespace}/${name}`, () => ctx.kube.core.readNamespacedService({ name, namespace }))) {
+    throw conflict(`a Service named "${name}" already exists in namespace ${namespace}`, { field: 'deployment_name' });
+  }
+
+  const image = ctx.settings.get().deployImage;
+  const body = deploymentManifest({ name, namespace, model, memoryGb: memory, image, gpuResource: resource, estimate });
+  await ctx.kube.call(`create deployment ${namespace}/${name}`, () => ctx.kube.apps.createNamespacedDeployment({ namespace, body }));
+  try {
+    await ctx.kube.call(`create service ${namespace}/${name}`, () => ctx.kube.core.createNamespacedService({ namespace, body: serviceManifest(name, namespace, model) }));
+  } catch (err) {
+    // Nothing half-made stays behind.
+    ctx.log.warn('DEPLOY', `service ${namespace}/${name} failed, removing the deployment: ${(err as Error).message}`);
+    await ctx.kube.call(`delete deployment ${namespace}/${name}`, () => ctx.kube.apps.deleteNamespacedDeployment({ name, namespace })).catch(() => undefined);
+    throw err;
+  }
+  ctx.log.info('DEPLOY', `deployed ${model} as ${namespace}/${name}: ${resource} x1, memory ${memory}Gi, estimate ${required} GB (${estimate.method})`);
+  return {
+    success: true,
+    message: `Deployment ${name} created for ${model}`,
+    deployment_name: name,
+    namespace,
+    model_id: model,
+    service: `${name}.${namespace}.svc:11434`,
+    vram_allocation: { ...vram, requested_memory_gb: memory, gpu_resource: resource },
+  };
+}

@@ -1,0 +1,62 @@
+// GET /api/deployments from the caches: every namespace but the system ones, with the
+// reason a deployment is not running (the pod's waiting reason or scheduling failure).
+import type { DeploymentInfo } from '../../../preload/contract/index.ts';
+import type { DeploymentLite, PodLite } from '../kube/objects.ts';
+import { ESTIMATE_ANNOTATION } from '../vram/index.ts';
+import { isSystem, MANAGED_BY, MANAGER, MODEL_ID_ANNOTATION, MODEL_LABEL } from './system.ts';
+
+// Waiting reasons a pod does not get out of by itself.
+const FAILED_REASONS = new Set(['ImagePullBackOff', 'ErrImagePull', 'InvalidImageName', 'CrashLoopBackOff', 'CreateContainerConfigError', 'CreateContainerError', 'RunContainerError', 'OOMKilled', 'Error', 'ErrImageNeverPull']);
+
+const matches = (selector: Record<string, string>, labels: Record<string, string>): boolean => {
+  const keys = Object.keys(selector);
+  return keys.length > 0 && keys.every((k) => labels[k] === selector[k]);
+};
+
+export function podsByNamespace(pods: Iterable<PodLite>): Map<string, PodLite[]> {
+  const out = new Map<string, PodLite[]>();
+  for (const p of pods) {
+    const list = out.get(p.namespace) ?? [];
+    list.push(p);
+    out.set(p.namespace, list);
+  }
+  return out;
+}
+
+export function describeDeployment(d: DeploymentLite, pods: PodLite[]): DeploymentInfo {
+  const own = pods.filter((p) => !p.terminating && matches(d.selector, p.labels));
+  const running = d.desired > 0 && d.ready >= d.desired;
+  let reason: { reason: string; message: string } | null = null;
+  if (!running) {
+    const waiting = own.find((p) => p.waiting)?.waiting;
+    const unsched = own.find((p) => !p.nodeName && p.unschedulable)?.unschedulable;
+    reason = waiting ?? unsched ?? d.failure ?? (d.desired === 0 ? { reason: 'ScaledToZero', message: 'the deployment asks for 0 replicas' } : null);
+  }
+  const failed = !running && Boolean(reason && (FAILED_REASONS.has(reason.reason) || reason === d.failure));
+  const estimate = Number(d.annotations[ESTIMATE_ANNOTATION]);
+  const info: DeploymentInfo = {
+    name: d.name,
+    namespace: d.namespace,
+    model_id: d.annotations[MODEL_ID_ANNOTATION] ?? d.modelEnv ?? d.labels[MODEL_LABEL] ?? d.name,
+    image: d.image,
+    status: running ? 'Running' : failed ? 'Failed' : 'Starting',
+    replicas: `${d.ready}/${d.desired}`,
+    gpu: d.gpu,
+    memory: d.memory,
+    created: d.created,
+    managed: d.labels[MANAGED_BY] === MANAGER,
+  };
+  if (reason) {
+    info.reason = reason.reason;
+    info.message = reason.message;
+  }
+  if (Number.isFinite(estimate) && estimate > 0) info.estimated_vram_gb = estimate;
+  return info;
+}
+
+export function listDeployments(deployments: Iterable<DeploymentLite>, pods: Iterable<PodLite>): DeploymentInfo[] {
+  const byNs = podsByNamespace(pods);
+  const out: DeploymentInfo[] = [];
+  for (const d of deployments) if (!isSystem(d.namespace, d.name)) out.push(describeDeployment(d, byNs.get(d.namespace) ?? []));
+  return out.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+}

@@ -1,0 +1,42 @@
+// The cluster side of the core: watch caches, GPU status, estimates, deployments, health.
+import type { Handlers } from '../../../preload/contract/index.ts';
+import { ClusterCaches } from '../kube/caches.ts';
+import type { CoreContext } from '../manager.ts';
+import type { GpuFacts, OllamaFacts } from '../ports.ts';
+import { DEFAULT_REGISTRY_URL, registryManifests } from '../vram/index.ts';
+import { deleteDeployment } from './delete.ts';
+import { deploy } from './deploy.ts';
+import { listDeployments } from './deployment-list.ts';
+import { GpuView } from './gpu.ts';
+import { healthCheck } from './health.ts';
+
+export type ClusterHandlers = Pick<Handlers, 'health' | 'gpuStatus' | 'estimateVram' | 'listDeployments' | 'deploy' | 'deleteDeployment'>;
+
+export async function createClusterSide(ctx: CoreContext, ollama: OllamaFacts): Promise<{ handlers: ClusterHandlers; gpu: GpuFacts; close(): Promise<void> }> {
+  const caches = new ClusterCaches(ctx.kube, ctx.events);
+  caches.start();
+  const registry = registryManifests(ctx.env.OLLAMA_REGISTRY_URL || DEFAULT_REGISTRY_URL);
+  const gpu = new GpuView(ctx, caches, ollama, registry);
+
+  const handlers: ClusterHandlers = {
+    health: healthCheck(ctx, caches, ollama),
+    gpuStatus: () => gpu.status(),
+    estimateVram: async ({ model }) => {
+      const [estimate, free] = await Promise.all([gpu.estimate(model), gpu.freeVram()]);
+      return { success: true, estimate, fits: estimate.required_vram_gb <= free.largest_free_gpu_gb, largest_free_gpu_gb: free.largest_free_gpu_gb };
+    },
+    listDeployments: async () => {
+      await caches.ready(['deployments', 'pods']);
+      const models = listDeployments(caches.deployments.values(), caches.pods.values());
+      return { success: true, models, count: models.length };
+    },
+    deploy: (input) => deploy(ctx, gpu, input),
+    deleteDeployment: (input) => deleteDeployment(ctx, input),
+  };
+
+  return {
+    handlers,
+    gpu,
+    close: () => caches.stop(),
+  };
+}

@@ -1,0 +1,88 @@
+// The three caches the cluster side reads: nodes, deployments and pods of every namespace.
+// Changes are announced as one debounced `clusterChanged` event.
+import type { EventBus } from '../events.ts';
+import type { KubeClient } from './client.ts';
+import { ListWatchCache, type ListPage } from './list-watch.ts';
+import { trimDeployment, trimNode, trimPod, type DeploymentLite, type NodeLite, type PodLite } from './objects.ts';
+
+export type CacheKind = 'nodes' | 'pods' | 'deployments';
+const DEBOUNCE_MS = 150;
+/** How long a read waits for the first list before it fails. */
+export const FIRST_SYNC_TIMEOUT_MS = 6_000;
+
+export class ClusterCaches {
+  readonly nodes: ListWatchCache<NodeLite>;
+  readonly pods: ListWatchCache<PodLite>;
+  readonly deployments: ListWatchCache<DeploymentLite>;
+  readonly #pending = new Set<CacheKind>();
+  #timer: NodeJS.Timeout | null = null;
+
+  constructor(kube: KubeClient, events: EventBus) {
+    const nsKey = (o: { namespace: string; name: string }) => `${o.namespace}/${o.name}`;
+    const asPage = (p: unknown) => p as ListPage;
+    this.nodes = new ListWatchCache<NodeLite>(kube, {
+      kind: 'nodes',
+      path: '/api/v1/nodes',
+      list: async (page) => asPage(await kube.core.listNode(page)),
+      trim: trimNode,
+      key: (n) => n.name,
+    });
+    this.pods = new ListWatchCache<PodLite>(kube, {
+      kind: 'pods',
+      path: '/api/v1/pods',
+      list: async (page) => asPage(await kube.core.listPodForAllNamespaces(page)),
+      trim: trimPod,
+      key: nsKey,
+    });
+    this.deployments = new ListWatchCache<DeploymentLite>(kube, {
+      kind: 'deployments',
+      path: '/apis/apps/v1/deployments',
+      list: async (page) => asPage(await kube.apps.listDeploymentForAllNamespaces(page)),
+      trim: trimDeployment,
+      key: nsKey,
+    });
+    for (const [kind, cache] of this.#all()) {
+      cache.onChange(() => {
+        this.#pending.add(kind);
+        this.#timer ??= setTimeout(() => {
+          this.#timer = null;
+          const kinds = [...this.#pending];
+          this.#pending.clear();
+          events.emit('clusterChanged', { kinds });
+        }, DEBOUNCE_MS);
+      });
+    }
+  }
+
+  #all(): [CacheKind, ListWatchCache<unknown>][] {
+    return [
+      ['nodes', this.nodes as ListWatchCache<unknown>],
+      ['pods', this.pods as ListWatchCache<unknown>],
+      ['deployments', this.deployments as ListWatchCache<unknown>],
+    ];
+  }
+
+  start(): void {
+    for (const [, c] of this.#all()) c.start();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    await Promise.all(this.#all().map(([, c]) => c.stop()));
+  }
+
+  /** Every watch open (the API server is there). */
+  get healthy(): boolean {
+    return this.#all().every(([, c]) => c.healthy);
+  }
+
+  kick(): void {
+    for (const [, c] of this.#all()) if (!c.healthy) c.kick();
+  }
+
+  /** Wait for the first list of the given caches; a clear 503 (or 403) when it cannot come. */
+  async ready(kinds: CacheKind[], timeoutMs = FIRST_SYNC_TIMEOUT_MS): Promise<void> {
+    await Promise.all(kinds.map((k) => this[k].ready(timeoutMs)));
+  }
+}

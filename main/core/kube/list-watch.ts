@@ -1,0 +1,272 @@
+// A list-then-watch cache of one resource kind: lists in pages (limit/continue, so 20,000
+// pods arrive in bounded pieces), then watches from the list's resourceVersion; re-lists
+// on 410 Gone; after an error restarts with backoff. Reads never wait on the API server
+// once the first list has arrived.
+import * as k8s from '@kubernetes/client-node';
+import { AppError } from '../errors.ts';
+import type { KubeClient } from './client.ts';
+
+export const PAGE_SIZE = 500;
+const BACKOFF_START_MS = 250;
+const BACKOFF_MAX_MS = 5_000;
+/** A watch with no traffic for this long is assumed dead and reopened. */
+const WATCH_IDLE_MS = 90_000;
+
+export interface ListPage {
+  items: unknown[];
+  metadata?: { resourceVersion?: string; _continue?: string };
+}
+
+export interface ListWatchSpec<T> {
+  /** Plural, for logs and events: "nodes", "pods", "deployments". */
+  kind: string;
+  /** Watch path, e.g. /api/v1/pods. */
+  path: string;
+  list(page: { limit: number; _continue?: string }): Promise<ListPage>;
+  trim(raw: unknown): T;
+  key(item: T): string;
+}
+
+type WatchEnd = { kind: 'gone' } | { kind: 'closed'; rv: string; short: boolean } | { kind: 'error'; error: unknown; rv: string };
+
+export class ListWatchCache<T> {
+  readonly spec: ListWatchSpec<T>;
+  readonly #kube: KubeClient;
+  #items = new Map<string, T>();
+  #synced = false;
+  #watching = false;
+  #stopped = true;
+  #lastError: AppError | null = null;
+  #failures = 0;
+  #abort: AbortController | null = null;
+  #wake: (() => void) | null = null;
+  #listeners = new Set<() => void>();
+  #syncWaiters = new Set<() => void>();
+  #run: Promise<void> | null = null;
+
+  constructor(kube: KubeClient, spec: ListWatchSpec<T>) {
+    this.#kube = kube;
+    this.spec = spec;
+  }
+
+  get synced(): boolean {
+    return this.#synced;
+  }
+
+  /** Listed and the watch is open. */
+  get healthy(): boolean {
+    return this.#synced && this.#watching && !this.#stopped;
+  }
+
+  get lastError(): AppError | null {
+    return this.#lastError;
+  }
+
+  get size(): number {
+    return this.#items.size;
+  }
+
+  values(): IterableIterator<T> {
+    return this.#items.values();
+  }
+
+  get(key: string): T | undefined {
+    return this.#items.get(key);
+  }
+
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  start(): void {
+    if (!this.#stopped) return;
+    this.#stopped = false;
+    this.#run = this.#loop();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#abort?.abort();
+    this.#wake?.();
+    await this.#run;
+    this.#run = null;
+  }
+
+  /** Retry now instead of at the end of the backoff (the API server answered again). */
+  kick(): void {
+    this.#wake?.();
+  }
+
+  /**
+   * Resolves once the first list has arrived. Before that, rejects with the reason of the
+   * first failed attempt (unreachable → 503, forbidden → 403) or after `timeoutMs`.
+   */
+  async ready(timeoutMs: number): Promise<void> {
+    if (this.#synced) return;
+    const failuresBefore = this.#failures;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => finish(), timeoutMs);
+      const finish = () => {
+        clearTimeout(timer);
+        this.#syncWaiters.delete(finish);
+        if (this.#synced) resolve();
+        else reject(this.#lastError ?? new AppError(503, `Kubernetes API server did not answer the ${this.spec.kind} list within ${timeoutMs / 1000} s`));
+      };
+      this.#syncWaiters.add(finish);
+      // A failure already seen before this call counts only if nothing has been listed yet.
+      if (failuresBefore > 0 && this.#lastError) finish();
+    });
+  }
+
+  #changed(): void {
+    for (const l of this.#listeners) l();
+  }
+
+  #settle(): void {
+    for (const w of [...this.#syncWaiters]) w();
+  }
+
+  async #loop(): Promise<void> {
+    let backoff = BACKOFF_START_MS;
+    while (!this.#stopped) {
+      try {
+        let rv = await this.#relist();
+        backoff = BACKOFF_START_MS;
+        while (!this.#stopped) {
+          const end = await this.#watchOnce(rv);
+          if (end.kind === 'gone') {
+            this.#kube.log.info('CACHE', `${this.spec.kind}: watch expired (410 Gone), listing again`);
+            break;
+          }
+          rv = end.rv;
+          if (end.kind === 'error') throw end.error;
+          // A watch the server closes at once, again and again, must not spin.
+          if (end.short) {
+            await this.#sleep(backoff);
+            backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
+          } else backoff = BACKOFF_START_MS;
+        }
+      } catch (err) {
+        this.#watching = false;
+        if (this.#stopped) break;
+        this.#failures++;
+        this.#lastError = err instanceof AppError ? err : watchError(this.spec.kind, err);
+        if (this.#lastError.status === 503) this.#kube.markDisconnected(this.#lastError.message);
+        this.#kube.log.warn('CACHE', `${this.spec.kind}: ${this.#lastError.message}; retrying in ${backoff} ms`);
+        this.#settle();
+        await this.#sleep(backoff);
+        backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
+      }
+    }
+    this.#watching = false;
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wake = () => {
+        this.#wake = null;
+        done();
+      };
+    });
+  }
+
+  /** Every page, then the whole map swapped at once; returns the list's resourceVersion. */
+  async #relist(): Promise<string> {
+    const next = new Map<string, T>();
+    let cont: string | undefined;
+    let rv = '';
+    do {
+      const page = await this.#kube.call(`list ${this.spec.kind}`, () => this.spec.list({ limit: PAGE_SIZE, ...(cont ? { _continue: cont } : {}) }));
+      for (const raw of page.items) {
+        const item = this.spec.trim(raw);
+        next.set(this.spec.key(item), item);
+      }
+      cont = page.metadata?._continue || undefined;
+      rv = page.metadata?.resourceVersion ?? rv;
+    } while (cont && !this.#stopped);
+    const first = !this.#synced;
+    this.#items = next;
+    this.#synced = true;
+    this.#lastError = null;
+    if (first) this.#kube.log.info('CACHE', `${this.spec.kind}: ${next.size} listed`);
+    this.#settle();
+    this.#changed();
+    return rv;
+  }
+
+  #watchOnce(fromRv: string): Promise<WatchEnd> {
+    let rv = fromRv;
+    const opened = Date.now();
+    let events = 0;
+    return new Promise<WatchEnd>((resolve) => {
+      let ended = false;
+      let gone = false;
+      let failure: unknown = null;
+      const end = (result: WatchEnd) => {
+        if (ended) return;
+        ended = true;
+        this.#watching = false;
+        resolve(result);
+      };
+      const watch = new k8s.Watch(this.#kube.kc);
+      // Private in the typings, but the inactivity timeout is the only way to notice a silent dead stream.
+      (watch as unknown as { requestTimeoutMs: number }).requestTimeoutMs = WATCH_IDLE_MS;
+      const onEvent = (type: string, obj: unknown) => {
+        const o = obj as { code?: number; message?: string; metadata?: { resourceVersion?: string } };
+        if (type === 'ERROR') {
+          if (o?.code === 410) gone = true;
+          else failure = new AppError(502, `Kubernetes watch of ${this.spec.kind} failed: ${o?.message ?? 'error event'}`);
+          this.#abort?.abort();
+          return;
+        }
+        events++;
+        if (o?.metadata?.resourceVersion) rv = o.metadata.resourceVersion;
+        if (type === 'BOOKMARK') return;
+        const item = this.spec.trim(obj);
+        const key = this.spec.key(item);
+        if (type === 'DELETED') this.#items.delete(key);
+        else this.#items.set(key, item);
+        this.#changed();
+      };
+      const onDone = (err: unknown) => {
+        const e = err as { statusCode?: number; name?: string } | null;
+        if (gone || e?.statusCode === 410) return end({ kind: 'gone' });
+        if (failure) return end({ kind: 'error', error: failure, rv });
+        // The idle timer fired: reopen from where we were; a dead server shows on the reopen.
+        if (!err || e?.name === 'TimeoutError' || this.#stopped) return end({ kind: 'closed', rv, short: events === 0 && Date.now() - opened < 1000 });
+        end({ kind: 'error', error: err, rv });
+      };
+      watch
+        .watch(this.spec.path, { resourceVersion: fromRv, allowWatchBookmarks: true }, onEvent, onDone)
+        .then((controller) => {
+          this.#abort = controller;
+          if (ended) return;
+          if (this.#stopped) controller.abort();
+          this.#watching = true;
+          this.#kube.markConnected();
+        })
+        .catch((err) => end({ kind: 'error', error: err, rv }));
+    });
+  }
+}
+
+/** A watch failure as an AppError: an HTTP answer (403 names the permission) or an unreachable server (503). */
+function watchError(kind: string, err: unknown): AppError {
+  const code = (err as { statusCode?: number })?.statusCode;
+  if (code === 403) return new AppError(403, `Kubernetes forbids it (watch ${kind}): HTTP 403. Ask for the "watch ${kind}" permission in RBAC.`, { k8s_code: 403 });
+  if (code === 401) return new AppError(502, `Kubernetes refused the credentials while trying to watch ${kind}`, { k8s_code: 401 });
+  if (code) return new AppError(502, `Kubernetes watch of ${kind} failed: ${describe(err)}`, { k8s_code: code });
+  return new AppError(503, `Kubernetes API unreachable while watching ${kind}: ${describe(err)}`);
+}
+
+function describe(err: unknown): string {
+  const e = err as { statusCode?: number; message?: string; cause?: { code?: string; message?: string }; code?: string };
+  if (e?.statusCode) return `HTTP ${e.statusCode} ${e.message ?? ''}`.trim();
+  return e?.cause?.code || e?.code || e?.cause?.message || e?.message || String(err);
+}
