@@ -29,12 +29,12 @@ export function createDownloader(state: SimState, bytesPerSecond: () => number):
     const from = Math.min(state.blobs.get(digest) ?? 0, total);
     const rate = Math.max(1, bytesPerSecond());
     const startedAt = Date.now();
-    let state_: 'running' | 'done' | 'cancelled' = 'running';
+    let phase: 'running' | 'done' | 'cancelled' = 'running';
     let resolve!: (complete: boolean) => void;
     const finished = new Promise<boolean>((r) => (resolve = r));
-    const completed = () => (state_ === 'done' ? total : Math.min(total, from + Math.floor((rate * (Date.now() - startedAt)) / 1000)));
+    const completed = () => (phase === 'done' ? total : Math.min(total, from + Math.floor((rate * (Date.now() - startedAt)) / 1000)));
     const timer = setTimeout(() => {
-      state_ = 'done';
+      phase = 'done';
       state.blobs.set(digest, total);
       running.delete(digest);
       resolve(true);
@@ -47,14 +47,14 @@ export function createDownloader(state: SimState, bytesPerSecond: () => number):
         completed,
         finished,
         release() {
-          if (state_ !== 'running') return;
+          if (phase !== 'running') return;
           if (--entry.refs === 0) entry.stop();
         },
       },
       stop() {
-        if (state_ !== 'running') return;
+        if (phase !== 'running') return;
         const kept = completed();
-        state_ = 'cancelled';
+        phase = 'cancelled';
         clearTimeout(timer);
         state.blobs.set(digest, kept);
         running.delete(digest);

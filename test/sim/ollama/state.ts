@@ -1,5 +1,5 @@
 // What the simulated Ollama has on disk (manifests, blobs) and in memory (loaded runners).
-import { LIBRARY, findLibraryModel, type LibraryModel } from './library.ts';
+import { findLibraryModel, type LibraryModel } from './library.ts';
 import { displayShortest, nameKey, parseModelName } from './names.ts';
 import { DEFAULT_NUM_CTX } from './vram.ts';
 
@@ -51,17 +51,15 @@ export function installModel(state: SimState, name: string, model: LibraryModel,
   return entry;
 }
 
-/** Removes a manifest and the blobs no remaining manifest uses, as `ollama rm` does. */
+/** Removes a manifest and the complete blobs no remaining manifest uses, as `ollama rm` does. */
 export function removeInstalled(state: SimState, name: string): boolean {
   const parsed = parseModelName(name);
-  if (!parsed || !state.installed.delete(nameKey(parsed))) return false;
+  const entry = parsed ? state.installed.get(nameKey(parsed)) : undefined;
+  if (!parsed || !entry) return false;
+  state.installed.delete(nameKey(parsed));
   const inUse = new Set<string>();
   for (const m of state.installed.values()) for (const l of m.model.layers) inUse.add(l.digest);
-  for (const digest of [...state.blobs.keys()]) if (!inUse.has(digest) && (state.blobs.get(digest) ?? 0) > 0) {
-    // Keep partial downloads of other pulls; drop only complete blobs that were this model's.
-    const layer = LIBRARY.flatMap((m) => m.layers).find((l) => l.digest === digest);
-    if (layer && (state.blobs.get(digest) ?? 0) >= layer.size) state.blobs.delete(digest);
-  }
+  for (const l of entry.model.layers) if (!inUse.has(l.digest)) state.blobs.delete(l.digest);
   return true;
 }
 
