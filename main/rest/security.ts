@@ -29,10 +29,11 @@ const bracketed = (host: string) => (isIP(host) === 6 ? `[${host}]` : host.toLow
  * wildcard address, IP literals are accepted too: no rebinding can put one in Host, and
  * probes and clients that reach a pod by its IP send one.
  */
-export function hostAllowed(header: string | undefined, port: number, policy: HostPolicy): boolean {
+export function hostAllowed(header: string | undefined, policy: HostPolicy): boolean {
   if (!header) return false;
-  const [name, hostPort] = splitHost(header);
-  if (!name || (hostPort !== null && Number(hostPort) !== port)) return false;
+  // The port is not checked: through `kubectl port-forward` or a tunnel it is the local one.
+  const [name] = splitHost(header);
+  if (!name) return false;
   if (LOOPBACK_NAMES.has(name)) return true;
   const bound = bracketed(policy.boundHost);
   if (WILDCARD_HOSTS.has(bound)) {

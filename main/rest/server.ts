@@ -73,7 +73,7 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
     } catch {
       throw new AppError(400, 'the request URL is not valid');
     }
-    if (!hostAllowed(req.headers.host, port, { boundHost: host, allowedHosts: options.allowedHosts })) {
+    if (!hostAllowed(req.headers.host, { boundHost: host, allowedHosts: options.allowedHosts })) {
       throw new AppError(403, 'this server answers only to its own host name (Host header refused)');
     }
     if (!originAllowed(req)) throw new AppError(403, 'cross-origin requests that change state are refused (Origin header)');
