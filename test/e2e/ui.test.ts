@@ -1,0 +1,145 @@
+// The Vue app in real Chromium against the real stack (simulated cluster and Ollama, the
+// core, the REST server): what an operator does, checked against what the API says.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, selectors, type BrowserContext, type Page } from 'playwright-core';
+import type { DeploymentsResult, GpuStatusResult, ModelsResult, RankingResult } from '../../preload/contract/index.ts';
+import { startStack, type Stack } from './stack.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`[e2e] skipped: ${CHROMIUM} is missing (CI installs it)`);
+
+const gb = (v: number | null) => (v === null ? '—' : `${v.toFixed(1)} GB`);
+const DEPLOY_MODEL = 'llama3.2:1b';
+const DEPLOY_NAME = 'e2e-llama';
+const PULL_MODEL = 'tinyllama:1.1b';
+
+describe.skipIf(!hasChromium)('the UI in Chromium against the simulated cluster', { timeout: 60_000 }, () => {
+  let stack: Stack;
+  let context: BrowserContext;
+  let page: Page;
+  let profile: string;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    selectors.setTestIdAttribute('data-test');
+    stack = await startStack();
+    profile = mkdtempSync(join(tmpdir(), 'kmm-chromium-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      viewport: { width: 1360, height: 900 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+  }, 60_000);
+
+  afterAll(async () => {
+    await context?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+    await stack?.close();
+  });
+
+  it('asks for the login URL without the cookie, and logs in with ?token=', async () => {
+    await page.goto(`${stack.url}/`);
+    await expect.poll(() => page.getByRole('alert').filter({ hasText: 'Not signed in' }).count()).toBe(1);
+
+    await page.goto(`${stack.url}/?token=${encodeURIComponent(stack.token)}`);
+    await page.getByTestId('kube-status').filter({ hasText: 'connected' }).waitFor();
+    expect(page.url()).not.toContain(stack.token);
+    expect(await page.getByText('Not signed in').count()).toBe(0);
+    const health = await stack.get<{ namespace: string }>('/api/health');
+    expect(await page.getByTestId('namespace').textContent()).toBe(health.namespace);
+  });
+
+  it('shows the GPU numbers the API reports', async () => {
+    await page.getByTestId('gpu-total').waitFor();
+    // Read both sides until they agree: a rollout may move the numbers between two reads.
+    await expect
+      .poll(async () => {
+        const g = (await stack.get<GpuStatusResult>('/api/gpu/status')).gpu_info;
+        const shown = await Promise.all(['gpu-total', 'gpu-allocated', 'gpu-available', 'gpu-largest', 'gpu-count'].map((id) => page.getByTestId(id).textContent()));
+        const want = [gb(g.total_vram_gb), gb(g.allocated_vram_gb), gb(g.available_vram_gb), gb(g.largest_free_gpu_gb), String(g.gpu_count)];
+        return JSON.stringify(shown) === JSON.stringify(want) ? 'same' : `page ${shown.join(' | ')} vs API ${want.join(' | ')}`;
+      }, { timeout: 15_000 })
+      .toBe('same');
+    const g = (await stack.get<GpuStatusResult>('/api/gpu/status')).gpu_info;
+    expect(g.total_vram_gb).toBeGreaterThan(0);
+    await page.getByRole('button', { name: /^Nodes \(/ }).click();
+    for (const node of g.nodes) await page.locator('table.nodes').getByText(node.name, { exact: true }).first().waitFor();
+  });
+
+  it('shows the 400 message for a bad deployment name', async () => {
+    const form = page.locator('form.deploy-form');
+    await form.locator('input[name=model_id]').fill(DEPLOY_MODEL);
+    await form.getByTestId('estimate').waitFor();
+    await form.locator('input[name=deployment_name]').fill('Bad_Name!');
+    await form.getByRole('button', { name: 'Deploy' }).click();
+    const api = await stack.post('/api/deploy', { model_id: DEPLOY_MODEL, deployment_name: 'Bad_Name!', memory: await form.locator('input[name=memory]').inputValue() });
+    expect(api.status).toBe(400);
+    expect(String(api.body.error)).toMatch(/deployment_name/);
+    await expect.poll(() => form.getByTestId('deploy-error').textContent()).toContain(String(api.body.error));
+  });
+
+  it('deploys a model through the form and sees it become Running', async () => {
+    const form = page.locator('form.deploy-form');
+    await form.locator('input[name=deployment_name]').fill(DEPLOY_NAME);
+    const memory = await form.locator('input[name=memory]').inputValue();
+    expect(Number(memory)).toBeGreaterThan(0); // filled from the estimate
+    await form.getByRole('button', { name: 'Deploy' }).click();
+    await form.getByTestId('deploy-done').waitFor({ timeout: 10_000 });
+    const row = page.locator(`[data-test=deployments] tr[data-name="${DEPLOY_NAME}"]`);
+    await row.getByTestId('status').filter({ hasText: 'Running' }).waitFor({ timeout: 25_000 });
+    const listed = await stack.get<DeploymentsResult>('/api/deployments');
+    const d = listed.models.find((m) => m.name === DEPLOY_NAME);
+    expect(d?.status).toBe('Running');
+    expect(d?.model_id).toBe(DEPLOY_MODEL);
+    expect(await row.locator('td').nth(2).textContent()).toBe(DEPLOY_MODEL);
+    await page.screenshot({ path: '/tmp/kmm-e2e-main.png', fullPage: true });
+  });
+
+  it('pulls a model, follows its progress to success and lists it', async () => {
+    await page.getByRole('tab', { name: 'Ollama models' }).click();
+    await page.locator('input[name=pull_model]').fill(PULL_MODEL);
+    await page.getByRole('button', { name: 'Pull', exact: true }).first().click();
+    const pull = page.locator(`[data-test=pulls] tr[data-model="${PULL_MODEL}"]`);
+    await pull.waitFor();
+    await pull.getByTestId('pull-status').filter({ hasText: /^success$/ }).waitFor({ timeout: 30_000 });
+    await page.locator(`[data-test=ollama-models] tr[data-model="${PULL_MODEL}"]`).waitFor({ timeout: 10_000 });
+    const models = await stack.get<ModelsResult>('/api/ollama/models');
+    expect(models.models.map((m) => m.name)).toContain(PULL_MODEL);
+    await page.screenshot({ path: '/tmp/kmm-e2e-models.png', fullPage: true });
+  });
+
+  it('tries the model: an answer and tokens/s', async () => {
+    await page.locator(`[data-test=ollama-models] tr[data-model="${PULL_MODEL}"]`).getByRole('button', { name: 'Try' }).click();
+    expect(await page.locator('select[name=try_model]').inputValue()).toBe(PULL_MODEL);
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByTestId('metrics').waitFor({ timeout: 20_000 });
+    expect((await page.getByTestId('answer').textContent())?.trim().length).toBeGreaterThan(0);
+    expect(await page.getByTestId('tokens-per-second').textContent()).toMatch(/^\d+(\.\d)? tokens\/s$/);
+  });
+
+  it('ranks the model it tried', async () => {
+    await page.getByRole('tab', { name: 'Usage' }).click();
+    const ranking = await stack.get<RankingResult>('/api/usage/ranking');
+    const entry = ranking.models.find((m) => m.model === PULL_MODEL);
+    expect(entry?.count).toBeGreaterThanOrEqual(1);
+    await expect.poll(() => page.locator(`[data-test=usage] tr[data-model="${PULL_MODEL}"]`).getByTestId('count').textContent()).toBe(String(entry?.count));
+  });
+
+  it('deletes the deployment after a confirmation', async () => {
+    await page.getByRole('tab', { name: 'Deployments' }).click();
+    const row = page.locator(`[data-test=deployments] tr[data-name="${DEPLOY_NAME}"]`);
+    await row.getByRole('button', { name: 'Delete' }).click();
+    expect((await stack.get<DeploymentsResult>('/api/deployments')).models.some((m) => m.name === DEPLOY_NAME)).toBe(true);
+    await row.getByRole('button', { name: /^Really/ }).click();
+    await row.waitFor({ state: 'detached', timeout: 10_000 });
+    expect((await stack.get<DeploymentsResult>('/api/deployments')).models.some((m) => m.name === DEPLOY_NAME)).toBe(false);
+    expect(pageErrors).toEqual([]);
+  });
+});
