@@ -1,0 +1,11 @@
+// What request handlers share: the store, faults, open watches and the options.
+import type { Store } from './store.ts';
+import type { Faults, WatchRegistry } from './faults.ts';
+
+export interface SimContext {
+  store: Store;
+  faults: Faults;
+  watches: WatchRegistry;
+  ollamaUrl?: string;
+  log: (msg: string) => void;
+}

@@ -1,0 +1,278 @@
+// The deployment and replicaset controllers and the garbage collector, small:
+// a Deployment owns one ReplicaSet per pod template (named <deploy>-<pod-template-hash>),
+// the current one is scaled to spec.replicas and older ones to 0 (so a template change
+// replaces pods at once, like strategy Recreate), pods are <rs>-<5 chars>, and statuses
+// roll up pod readiness. Deleting an owner deletes its dependents (background propagation).
+/* eslint-disable @typescript-eslint/no-explicit-any */
+import type { KObj } from './types.ts';
+import { clone, nowIso } from './types.ts';
+import type { Store, StoreEvent } from './store.ts';
+import { keyOf } from './store.ts';
+import { resourceFor } from './resources.ts';
+import { randomSuffix, templateHash } from './names.ts';
+import type { Kubelet } from './kubelet.ts';
+
+const deployments = resourceFor('deployments');
+const replicasets = resourceFor('replicasets');
+const pods = resourceFor('pods');
+
+function isReady(pod: KObj): boolean {
+  return (pod.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True');
+}
+
+function ownerOf(o: KObj, kind: string): string | undefined {
+  return (o.metadata.ownerReferences ?? []).find((r) => r.kind === kind && r.controller)?.name;
+}
+
+function maxUnavailable(d: KObj, replicas: number): number {
+  if (d.spec?.strategy?.type === 'Recreate') return 0;
+  const v = d.spec?.strategy?.rollingUpdate?.maxUnavailable ?? '25%';
+  if (typeof v === 'number') return v;
+  const m = /^(\d+)%$/.exec(String(v));
+  return m ? Math.floor((replicas * Number(m[1])) / 100) : Number(v) || 0;
+}
+
+/** Keeps lastTransitionTime when a condition's status did not change. */
+function mergeConditions(old: any[] | undefined, next: any[]): any[] {
+  return next.map((c) => {
+    const o = (old ?? []).find((x) => x.type === c.type);
+    if (!o) return c;
+    if (o.status === c.status && o.reason === c.reason && o.message === c.message) return o;
+    return { ...c, lastTransitionTime: o.status === c.status ? o.lastTransitionTime : c.lastTransitionTime };
+  });
+}
+
+export class DeploymentController {
+  private store: Store;
+  private kubelet: Kubelet;
+  private log: (m: string) => void;
+  private queue = new Set<string>();
+  private gcQueue = new Set<string>();
+  private flushing = false;
+  /** While seeding, reconciles are called directly and events are ignored. */
+  paused = false;
+  private closed = false;
+
+  constructor(store: Store, kubelet: Kubelet, log: (m: string) => void) {
+    this.store = store;
+    this.kubelet = kubelet;
+    this.log = log;
+  }
+
+  onEvent(e: StoreEvent): void {
+    if (this.paused || this.closed) return;
+    const ns = e.obj.metadata.namespace;
+    if (e.type === 'DELETED' && e.obj.metadata.uid) this.gcQueue.add(e.obj.metadata.uid);
+    if (e.r === deployments) {
+      if (e.type !== 'DELETED') this.queue.add(keyOf(ns, e.obj.metadata.name!));
+    } else if (e.r === replicasets) {
+      const d = ownerOf(e.obj, 'Deployment');
+      if (d) this.queue.add(keyOf(ns, d));
+    } else if (e.r === pods) {
+      const rs = ownerOf(e.obj, 'ReplicaSet');
+      const rsObj = rs ? this.store.getEntry(replicasets, ns, rs)?.obj : undefined;
+      const d = rsObj ? ownerOf(rsObj, 'Deployment') : undefined;
+      if (d) this.queue.add(keyOf(ns, d));
+    }
+    this.kick();
+  }
+
+  private kick(): void {
+    if (this.flushing || (this.queue.size === 0 && this.gcQueue.size === 0)) return;
+    this.flushing = true;
+    // Writes happen after the event that caused them has reached every listener,
+    // so watch streams see events in resourceVersion order.
+    setImmediate(() => {
+      this.flushing = false;
+      if (this.closed) return;
+      const gc = [...this.gcQueue];
+      this.gcQueue.clear();
+      for (const uid of gc) this.collect(uid);
+      const keys = [...this.queue];
+      this.queue.clear();
+      for (const k of keys) {
+        const [ns, name] = k.split('/') as [string, string];
+        try {
+          this.reconcile(ns, name);
+        } catch (err) {
+          this.log(`[SIM] reconcile ${k} failed: ${(err as Error).message}`);
+        }
+      }
+      this.kick();
+    });
+  }
+
+  private collect(uid: string): void {
+    for (const [plural, ns, name] of this.store.dependents(uid)) {
+      const r = resourceFor(plural);
+      const e = this.store.getEntry(r, ns, name);
+      if (e && (e.obj.metadata.ownerReferences ?? []).some((o) => o.uid === uid)) this.store.remove(r, ns || undefined, name);
+    }
+  }
+
+  private dependentsOf(owner: KObj, plural: string): KObj[] {
+    const out: KObj[] = [];
+    for (const [p, ns, name] of this.store.dependents(owner.metadata.uid!)) {
+      if (p !== plural) continue;
+      const e = this.store.getEntry(resourceFor(p), ns, name);
+      if (e) out.push(e.obj);
+    }
+    return out;
+  }
+
+  reconcile(ns: string, name: string, instant = false): void {
+    const d = this.store.getEntry(deployments, ns, name)?.obj;
+    if (!d || d.metadata.deletionTimestamp) return;
+    const template = d.spec?.template ?? {};
+    const hash = templateHash(JSON.stringify(template));
+    const rsName = `${name}-${hash}`;
+    const desired: number = d.spec?.replicas ?? 1;
+    const all = this.dependentsOf(d, 'replicasets');
+    let current = all.find((rs) => rs.metadata.name === rsName);
+    const revisions = all.map((rs) => Number(rs.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0));
+    const revision = current
+      ? Number(current.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 1)
+      : Math.max(0, ...revisions) + 1;
+    if (!d.spec?.paused) {
+      if (!current) {
+        const labels = { ...(template.metadata?.labels ?? {}), 'pod-template-hash': hash };
+        const rs: KObj = {
+          metadata: {
+            name: rsName, namespace: ns, labels,
+            annotations: {
+              'deployment.kubernetes.io/desired-replicas': String(desired),
+              'deployment.kubernetes.io/max-replicas': String(desired + Math.ceil(desired / 4)),
+              'deployment.kubernetes.io/revision': String(revision),
+            },
+            ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name, uid: d.metadata.uid!, controller: true, blockOwnerDeletion: true }],
+          },
+          spec: {
+            replicas: desired,
+            minReadySeconds: d.spec?.minReadySeconds ?? 0,
+            selector: { matchLabels: { ...(d.spec?.selector?.matchLabels ?? {}), 'pod-template-hash': hash } },
+            template: { metadata: { ...clone(template.metadata ?? {}), labels }, spec: clone(template.spec ?? {}) },
+          },
+          status: { replicas: 0 },
+        };
+        current = this.store.create(replicasets, rs);
+        if (!instant) this.log(`[SIM] deployment ${ns}/${name}: new replicaset ${rsName} (revision ${revision})`);
+      } else if (current.spec.replicas !== desired) {
+        const rs = clone(current);
+        rs.spec.replicas = desired;
+        rs.metadata.annotations = { ...(rs.metadata.annotations ?? {}), 'deployment.kubernetes.io/desired-replicas': String(desired) };
+        current = this.store.update(replicasets, rs);
+      }
+      for (const old of all) {
+        if (old.metadata.name === rsName || old.spec?.replicas === 0) continue;
+        const rs = clone(old);
+        rs.spec.replicas = 0;
+        this.store.update(replicasets, rs);
+      }
+    }
+    const sets = this.dependentsOf(d, 'replicasets');
+    let total = 0;
+    let updated = 0;
+    let ready = 0;
+    for (const rs of sets) {
+      const ps = this.syncReplicaSet(rs, instant);
+      total += ps.length;
+      const r = ps.filter(isReady).length;
+      ready += r;
+      if (rs.metadata.name === rsName) updated = ps.length;
+    }
+    this.writeDeploymentStatus(d, { total, updated, ready, desired, rsName, revision });
+  }
+
+  private syncReplicaSet(rsIn: KObj, instant: boolean): KObj[] {
+    const rs = rsIn;
+    let owned = this.dependentsOf(rs, 'pods').filter((p) => !p.metadata.deletionTimestamp);
+    const want: number = rs.spec?.replicas ?? 0;
+    if (owned.length < want) {
+      for (let i = owned.length; i < want; i++) owned.push(this.createPod(rs, instant));
+    } else if (owned.length > want) {
+      // Like the replicaset controller: unscheduled first, then not ready, then newest.
+      const rank = (p: KObj) => (!p.spec?.nodeName ? 0 : !isReady(p) ? 1 : 2);
+      const victims = [...owned].sort((a, b) => rank(a) - rank(b) ||
+        String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp))).slice(0, owned.length - want);
+      for (const v of victims) this.store.remove(pods, v.metadata.namespace, v.metadata.name!);
+      owned = owned.filter((p) => !victims.includes(p));
+    }
+    const ready = owned.filter(isReady).length;
+    const status: any = { replicas: owned.length, observedGeneration: rs.metadata.generation };
+    if (owned.length) status.fullyLabeledReplicas = owned.length;
+    if (ready) {
+      status.readyReplicas = ready;
+      status.availableReplicas = ready;
+    }
+    const latest = this.store.getEntry(replicasets, rs.metadata.namespace, rs.metadata.name!)?.obj;
+    if (latest && JSON.stringify(latest.status) !== JSON.stringify(status)) {
+      const next = clone(latest);
+      next.status = status;
+      this.store.update(replicasets, next);
+    }
+    return owned;
+  }
+
+  private createPod(rs: KObj, instant: boolean): KObj {
+    const ns = rs.metadata.namespace!;
+    let name = `${rs.metadata.name}-${randomSuffix()}`;
+    while (this.store.getEntry(pods, ns, name)) name = `${rs.metadata.name}-${randomSuffix()}`;
+    const t = rs.spec.template ?? {};
+    let pod: KObj = {
+      metadata: {
+        name, generateName: `${rs.metadata.name}-`, namespace: ns,
+        labels: clone(t.metadata?.labels ?? {}),
+        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata.name!, uid: rs.metadata.uid!, controller: true, blockOwnerDeletion: true }],
+      },
+      spec: clone(t.spec ?? {}),
+      status: { phase: 'Pending', qosClass: 'BestEffort' },
+    };
+    if (t.metadata?.annotations) pod.metadata.annotations = clone(t.metadata.annotations);
+    pod.spec.serviceAccountName ??= 'default';
+    pod.spec.serviceAccount ??= pod.spec.serviceAccountName;
+    pod.spec.enableServiceLinks ??= true;
+    pod.spec.preemptionPolicy ??= 'PreemptLowerPriority';
+    pod.spec.priority ??= 0;
+    pod.spec.tolerations ??= [
+      { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+      { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+    ];
+    if (instant) pod = this.kubelet.materialize(pod);
+    return this.store.create(pods, pod);
+  }
+
+  private writeDeploymentStatus(d: KObj, s: { total: number; updated: number; ready: number; desired: number; rsName: string; revision: number }): void {
+    const latest = this.store.getEntry(deployments, d.metadata.namespace, d.metadata.name!)?.obj;
+    if (!latest) return;
+    const now = nowIso();
+    const minAvailable = s.desired - maxUnavailable(latest, s.desired);
+    const available = s.ready >= minAvailable;
+    const complete = s.updated === s.desired && s.total === s.desired && s.ready === s.desired;
+    const c = (type: string, status: boolean, reason: string, message: string) =>
+      ({ type, status: status ? 'True' : 'False', lastUpdateTime: now, lastTransitionTime: now, reason, message });
+    const status: any = { observedGeneration: latest.metadata.generation };
+    if (s.total) status.replicas = s.total;
+    if (s.updated) status.updatedReplicas = s.updated;
+    if (s.ready) status.readyReplicas = s.ready;
+    if (s.ready) status.availableReplicas = s.ready;
+    if (s.desired - s.ready > 0) status.unavailableReplicas = s.desired - s.ready;
+    status.conditions = mergeConditions(latest.status?.conditions, [
+      available
+        ? c('Available', true, 'MinimumReplicasAvailable', 'Deployment has minimum availability.')
+        : c('Available', false, 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.'),
+      complete
+        ? c('Progressing', true, 'NewReplicaSetAvailable', `ReplicaSet "${s.rsName}" has successfully progressed.`)
+        : c('Progressing', true, 'ReplicaSetUpdated', `ReplicaSet "${s.rsName}" is progressing.`),
+    ]);
+    const rev = String(s.revision);
+    if (JSON.stringify(latest.status) === JSON.stringify(status) && latest.metadata.annotations?.['deployment.kubernetes.io/revision'] === rev) return;
+    const next = clone(latest);
+    next.status = status;
+    next.metadata.annotations = { ...(next.metadata.annotations ?? {}), 'deployment.kubernetes.io/revision': rev };
+    this.store.update(deployments, next);
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+}

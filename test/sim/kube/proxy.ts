@@ -1,0 +1,68 @@
+// The service proxy: /api/v1/namespaces/NS/services/[http:]NAME[:PORT]/proxy/PATH.
+// Request and response bodies are piped, not buffered, so NDJSON pull streams arrive
+// line by line as the backend writes them.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+import http from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SimContext } from './context.ts';
+import type { ApiPath } from './paths.ts';
+import { errors } from './status.ts';
+import { backendFor, readyEndpoints } from './backends.ts';
+
+const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'authorization', 'host']);
+
+export function parseServiceRef(ref: string): { scheme?: string; name: string; port?: string } {
+  const parts = ref.split(':');
+  if (parts.length === 3) return { scheme: parts[0]!, name: parts[1]!, port: parts[2]! };
+  if (parts.length === 2) return { name: parts[0]!, port: parts[1]! };
+  return { name: ref };
+}
+
+export function serveProxy(ctx: SimContext, p: ApiPath, req: IncomingMessage, res: ServerResponse, url: URL): void {
+  const ref = parseServiceRef(p.name!);
+  const svcR = p.r;
+  const svc = ctx.store.getEntry(svcR, p.namespace, ref.name)?.obj;
+  if (!svc) throw errors.notFound(svcR, ref.name);
+  const ports: any[] = svc.spec?.ports ?? [];
+  const sp = ref.port === undefined || ref.port === ''
+    ? ports[0]
+    : ports.find((x) => String(x.port) === ref.port || x.name === ref.port);
+  if (!sp) throw errors.serviceUnavailable(`no endpoints available for service "${ref.name}"`);
+  const endpoints = readyEndpoints(ctx.store, svc);
+  if (endpoints.length === 0) throw errors.serviceUnavailable(`no endpoints available for service "${ref.name}"`);
+  const pod = endpoints[Math.floor(Math.random() * endpoints.length)]!;
+  const targetPort = typeof sp.targetPort === 'number' ? sp.targetPort
+    : Number((pod.spec?.containers ?? []).flatMap((c: any) => c.ports ?? []).find((cp: any) => cp.name === sp.targetPort)?.containerPort ?? sp.port);
+  const backend = backendFor(pod, targetPort, ctx.ollamaUrl);
+  if (!backend)
+    throw errors.serviceUnavailable(`error trying to reach service: dial tcp ${pod.status?.podIP}:${targetPort}: connect: connection refused`);
+
+  const headers: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && !hopByHop.has(k)) headers[k] = v;
+  headers.host = `${backend.host}:${backend.port}`;
+  headers['x-forwarded-for'] = req.socket.remoteAddress ?? '127.0.0.1';
+  const upstream = http.request({
+    host: backend.host, port: backend.port, method: req.method,
+    path: (p.rest || '/') + url.search, headers,
+  });
+  upstream.on('response', (up) => {
+    const out: Record<string, string | string[]> = {};
+    for (const [k, v] of Object.entries(up.headers)) if (v !== undefined && !hopByHop.has(k)) out[k] = v;
+    res.writeHead(up.statusCode ?? 502, out);
+    res.flushHeaders();
+    up.on('data', (chunk: Buffer) => res.write(chunk));
+    up.on('end', () => res.end());
+    up.on('error', () => res.destroy());
+  });
+  upstream.on('error', (err) => {
+    if (res.headersSent) return void res.destroy();
+    const e = errors.serviceUnavailable(`error trying to reach service: ${err.message}`);
+    res.writeHead(e.code, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify(e.body));
+  });
+  // A client that goes away cancels the backend request (Ollama cancels a pull then).
+  res.on('close', () => {
+    if (!res.writableFinished) upstream.destroy();
+  });
+  req.pipe(upstream);
+}

@@ -1,0 +1,80 @@
+// The resource table: one row per served resource. Routing, discovery, names in
+// error messages and the store all read it, so a resource is declared once.
+export interface ResourceInfo {
+  group: string; // '' for the core group
+  version: string;
+  plural: string;
+  singular: string;
+  kind: string;
+  namespaced: boolean;
+  verbs: string[];
+  shortNames?: string[];
+  categories?: string[];
+  // Which name rule the real API server applies to metadata.name.
+  nameRule: 'subdomain' | 'label' | 'label1035';
+  subresources?: { name: string; kind: string; verbs: string[]; group?: string; version?: string }[];
+}
+
+const rw = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+
+export const RESOURCES: ResourceInfo[] = [
+  { group: '', version: 'v1', plural: 'namespaces', singular: 'namespace', kind: 'Namespace', namespaced: false, nameRule: 'label',
+    verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], shortNames: ['ns'],
+    subresources: [{ name: 'status', kind: 'Namespace', verbs: ['get', 'patch', 'update'] }] },
+  { group: '', version: 'v1', plural: 'nodes', singular: 'node', kind: 'Node', namespaced: false, nameRule: 'subdomain',
+    verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'], shortNames: ['no'],
+    subresources: [{ name: 'status', kind: 'Node', verbs: ['get', 'patch', 'update'] }] },
+  { group: '', version: 'v1', plural: 'pods', singular: 'pod', kind: 'Pod', namespaced: true, nameRule: 'subdomain',
+    verbs: rw, shortNames: ['po'], categories: ['all'],
+    subresources: [
+      { name: 'log', kind: 'Pod', verbs: ['get'] },
+      { name: 'portforward', kind: 'PodPortForwardOptions', verbs: ['create', 'get'] },
+      { name: 'status', kind: 'Pod', verbs: ['get', 'patch', 'update'] },
+    ] },
+  { group: '', version: 'v1', plural: 'services', singular: 'service', kind: 'Service', namespaced: true, nameRule: 'label1035',
+    verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'], shortNames: ['svc'], categories: ['all'],
+    subresources: [
+      { name: 'proxy', kind: 'ServiceProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] },
+      { name: 'status', kind: 'Service', verbs: ['get', 'patch', 'update'] },
+    ] },
+  { group: '', version: 'v1', plural: 'configmaps', singular: 'configmap', kind: 'ConfigMap', namespaced: true, nameRule: 'subdomain',
+    verbs: rw, shortNames: ['cm'] },
+  { group: 'apps', version: 'v1', plural: 'deployments', singular: 'deployment', kind: 'Deployment', namespaced: true, nameRule: 'subdomain',
+    verbs: rw, shortNames: ['deploy'], categories: ['all'],
+    subresources: [
+      { name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] },
+      { name: 'status', kind: 'Deployment', verbs: ['get', 'patch', 'update'] },
+    ] },
+  { group: 'apps', version: 'v1', plural: 'replicasets', singular: 'replicaset', kind: 'ReplicaSet', namespaced: true, nameRule: 'subdomain',
+    verbs: rw, shortNames: ['rs'], categories: ['all'],
+    subresources: [{ name: 'status', kind: 'ReplicaSet', verbs: ['get', 'patch', 'update'] }] },
+];
+
+const byPlural = new Map<string, ResourceInfo>();
+const byKind = new Map<string, ResourceInfo>();
+for (const r of RESOURCES) {
+  byPlural.set(`${r.group}/${r.plural}`, r);
+  byKind.set(r.kind.toLowerCase(), r);
+  byKind.set(r.plural, r);
+}
+
+export function findResource(group: string, plural: string): ResourceInfo | undefined {
+  return byPlural.get(`${group}/${plural}`);
+}
+
+/** Accepts a Kind ('Deployment'), a plural ('deployments') or a singular ('deployment'). */
+export function resourceFor(kindOrPlural: string): ResourceInfo {
+  const k = kindOrPlural.toLowerCase();
+  const r = byKind.get(k) ?? RESOURCES.find((x) => x.singular === k);
+  if (!r) throw new Error(`[SIM] unknown kind ${kindOrPlural}`);
+  return r;
+}
+
+export function apiVersionOf(r: ResourceInfo): string {
+  return r.group ? `${r.group}/${r.version}` : r.version;
+}
+
+/** 'deployments.apps' or 'pods': the qualified resource the real server names in messages. */
+export function qualified(r: ResourceInfo): string {
+  return r.group ? `${r.plural}.${r.group}` : r.plural;
+}

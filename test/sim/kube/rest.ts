@@ -1,0 +1,249 @@
+// The CRUD verbs on resources: get, list, watch, create, update (PUT), patch, delete,
+// deletecollection, with the real server's preconditions and Status errors.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SimContext } from './context.ts';
+import type { ApiPath } from './paths.ts';
+import type { ResourceInfo } from './resources.ts';
+import { resourceFor, RESOURCES } from './resources.ts';
+import type { KObj } from './types.ts';
+import { clone, nowIso } from './types.ts';
+import { errors, successStatus } from './status.ts';
+import { readJson, sendJson } from './http.ts';
+import { both, fieldMatcher, labelMatcher } from './selectors.ts';
+import { listJson } from './list.ts';
+import { serveWatch } from './watch.ts';
+import { applyDefaults } from './defaults.ts';
+import { validate } from './validate.ts';
+import { randomSuffix } from './names.ts';
+import { jsonPatch, mergePatch } from './patch.ts';
+
+const withStatusSubresource = new Set(['deployments', 'replicasets', 'pods', 'services', 'nodes', 'namespaces']);
+const undeletableNamespaces = new Set(['default', 'kube-system', 'kube-public']);
+
+function isTrue(v: string | null): boolean {
+  return v === 'true' || v === '1';
+}
+
+function dryRun(url: URL): boolean {
+  return url.searchParams.getAll('dryRun').includes('All');
+}
+
+function asObject(body: unknown, r: ResourceInfo): KObj {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw errors.badRequest('Object \'Kind\' is missing in request body');
+  const o = body as KObj;
+  if (o.kind !== undefined && o.kind !== r.kind)
+    throw errors.badRequest(`the kind in the data (${o.kind}) does not match the expected kind (${r.kind})`);
+  o.metadata = o.metadata && typeof o.metadata === 'object' ? o.metadata : {};
+  return o;
+}
+
+function stripServerFields(o: KObj): void {
+  for (const k of ['uid', 'resourceVersion', 'creationTimestamp', 'generation', 'deletionTimestamp', 'managedFields', 'selfLink'])
+    delete o.metadata[k];
+}
+
+function checkNamespace(ctx: SimContext, ns: string | undefined): void {
+  if (!ns) return;
+  const e = ctx.store.getEntry(resourceFor('namespaces'), undefined, ns);
+  if (!e) throw errors.namespaceNotFound(ns);
+  if (e.obj.status?.phase === 'Terminating')
+    throw errors.forbidden(`unable to create new content in namespace ${ns} because it is being terminated`);
+}
+
+function sameIgnoringRv(a: KObj, b: KObj): boolean {
+  const x = { ...a, metadata: { ...a.metadata, resourceVersion: '' } };
+  const y = { ...b, metadata: { ...b.metadata, resourceVersion: '' } };
+  return JSON.stringify(x) === JSON.stringify(y);
+}
+
+export function createObject(ctx: SimContext, r: ResourceInfo, ns: string | undefined, o: KObj, dry = false): KObj {
+  if (r.namespaced) {
+    if (o.metadata.namespace && o.metadata.namespace !== ns)
+      throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    o.metadata.namespace = ns;
+    checkNamespace(ctx, ns);
+  }
+  stripServerFields(o);
+  if (!o.metadata.name && o.metadata.generateName) o.metadata.name = o.metadata.generateName + randomSuffix();
+  applyDefaults(r, o);
+  validate(r, o);
+  if (ctx.store.getEntry(r, ns, o.metadata.name!)) throw errors.alreadyExists(r, o.metadata.name!);
+  if (r.plural === 'deployments' || r.plural === 'replicasets') o.status = {};
+  if (r.plural === 'pods') o.status = { phase: 'Pending', qosClass: o.status?.qosClass ?? 'BestEffort' };
+  if (dry) return o;
+  return ctx.store.create(r, o);
+}
+
+/** Update semantics shared by PUT, PATCH and scale: preconditions, kept fields, generation, no-op. */
+export function updateObject(ctx: SimContext, r: ResourceInfo, old: KObj, next: KObj, opts: { status?: boolean; dry?: boolean } = {}): KObj {
+  const name = old.metadata.name!;
+  if (next.metadata.name && next.metadata.name !== name)
+    throw errors.badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${name})`);
+  if (r.namespaced && next.metadata.namespace && next.metadata.namespace !== old.metadata.namespace)
+    throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
+  const rv = next.metadata.resourceVersion;
+  if (rv && rv !== old.metadata.resourceVersion) throw errors.conflict(r, name);
+  if (next.metadata.uid && next.metadata.uid !== old.metadata.uid)
+    throw errors.conflict(r, name);
+  let o: KObj;
+  if (opts.status) {
+    o = clone(old);
+    o.status = next.status;
+  } else {
+    o = next;
+    o.metadata.name = name;
+    if (r.namespaced) o.metadata.namespace = old.metadata.namespace;
+    if (withStatusSubresource.has(r.plural)) o.status = clone(old.status);
+    applyDefaults(r, o, old);
+    validate(r, o);
+  }
+  o.metadata.uid = old.metadata.uid;
+  o.metadata.creationTimestamp = old.metadata.creationTimestamp;
+  o.metadata.resourceVersion = old.metadata.resourceVersion;
+  if (old.metadata.generation !== undefined) {
+    const changed = JSON.stringify(old.spec) !== JSON.stringify(o.spec);
+    o.metadata.generation = old.metadata.generation + (changed ? 1 : 0);
+  }
+  if (old.metadata.deletionTimestamp) o.metadata.deletionTimestamp = old.metadata.deletionTimestamp;
+  delete o.metadata.managedFields;
+  if (sameIgnoringRv(old, o)) return old;
+  if (opts.dry) return o;
+  return ctx.store.update(r, o);
+}
+
+export function applyPatch(old: KObj, body: unknown, contentType: string): KObj {
+  const type = contentType.split(';')[0]!.trim();
+  if (type === 'application/json-patch+json') return jsonPatch(old, body);
+  if (type === 'application/merge-patch+json' || type === 'application/strategic-merge-patch+json') {
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw errors.badRequest('json: cannot unmarshal array into Go value of type map[string]interface {}');
+    return mergePatch(clone(old), body);
+  }
+  throw errors.unsupportedMediaType(type);
+}
+
+function mustGet(ctx: SimContext, r: ResourceInfo, ns: string | undefined, name: string): KObj {
+  const e = ctx.store.getEntry(r, ns, name);
+  if (!e) throw errors.notFound(r, name);
+  return e.obj;
+}
+
+export function deleteNamespace(ctx: SimContext, name: string): KObj {
+  const nsR = resourceFor('namespaces');
+  const old = mustGet(ctx, nsR, undefined, name);
+  if (undeletableNamespaces.has(name))
+    throw errors.forbidden(`namespaces "${name}" is forbidden: this namespace may not be deleted`, nsR, name);
+  if (old.status?.phase === 'Terminating') return old;
+  const o = clone(old);
+  o.metadata.deletionTimestamp = nowIso();
+  o.status = { phase: 'Terminating' };
+  const updated = ctx.store.update(nsR, o);
+  // The namespace controller empties it, then the finalizer goes and the namespace with it.
+  setTimeout(() => {
+    for (const r of RESOURCES) {
+      if (!r.namespaced) continue;
+      for (const e of ctx.store.entries(r, name)) ctx.store.remove(r, name, e.obj.metadata.name!);
+    }
+    ctx.store.remove(nsR, undefined, name);
+  }, 50).unref();
+  return updated;
+}
+
+export function deleteObject(ctx: SimContext, r: ResourceInfo, ns: string | undefined, name: string, body: any, dry: boolean): unknown {
+  if (r.plural === 'namespaces') return dry ? mustGet(ctx, r, ns, name) : deleteNamespace(ctx, name);
+  const old = mustGet(ctx, r, ns, name);
+  const pre = body?.preconditions;
+  if (pre?.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion)
+    throw errors.conflict(r, name);
+  if (pre?.uid && pre.uid !== old.metadata.uid)
+    throw errors.conflict(r, name);
+  if (!dry) ctx.store.remove(r, ns, name);
+  if (r.plural === 'pods') {
+    const o = clone(old);
+    o.metadata.deletionTimestamp = nowIso();
+    o.metadata.deletionGracePeriodSeconds = body?.gracePeriodSeconds ?? o.spec?.terminationGracePeriodSeconds ?? 30;
+    return o;
+  }
+  return successStatus(r, name, old.metadata.uid);
+}
+
+export async function handleCrud(
+  ctx: SimContext,
+  p: ApiPath,
+  verb: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<void> {
+  const { r, namespace: ns, name } = p;
+  const q = url.searchParams;
+  const dry = dryRun(url);
+  switch (verb) {
+    case 'get': {
+      const e = ctx.store.getEntry(r, ns, name!);
+      if (!e) throw errors.notFound(r, name!);
+      sendJson(res, 200, e.json);
+      return;
+    }
+    case 'list': {
+      const match = both(labelMatcher(q.get('labelSelector') ?? undefined), fieldMatcher(q.get('fieldSelector') ?? undefined, r.plural));
+      const o: Parameters<typeof listJson>[2] = { forceGone: ctx.faults.forceGone };
+      if (ns) o.namespace = ns;
+      if (match) o.match = match;
+      if (q.get('limit')) o.limit = Number(q.get('limit'));
+      if (q.get('continue')) o.continueToken = q.get('continue')!;
+      sendJson(res, 200, listJson(ctx.store, r, o));
+      return;
+    }
+    case 'watch': {
+      const match = both(labelMatcher(q.get('labelSelector') ?? undefined), fieldMatcher(q.get('fieldSelector') ?? undefined, r.plural));
+      const o: Parameters<typeof serveWatch>[3] = {
+        allowWatchBookmarks: isTrue(q.get('allowWatchBookmarks')),
+        sendInitialEvents: isTrue(q.get('sendInitialEvents')),
+        forceGone: ctx.faults.forceGone && !!q.get('resourceVersion') && q.get('resourceVersion') !== '0',
+      };
+      if (ns) o.namespace = ns;
+      if (match) o.match = match;
+      if (q.get('resourceVersion') !== null) o.resourceVersion = q.get('resourceVersion')!;
+      if (q.get('timeoutSeconds')) o.timeoutSeconds = Number(q.get('timeoutSeconds'));
+      serveWatch(ctx.store, ctx.watches, r, o, req, res);
+      return;
+    }
+    case 'create': {
+      const o = asObject(await readJson(req), r);
+      const created = createObject(ctx, r, ns, o, dry);
+      ctx.log(`[SIM] created ${r.plural} ${ns ? ns + '/' : ''}${created.metadata.name}`);
+      sendJson(res, 201, created);
+      return;
+    }
+    case 'update': {
+      const next = asObject(await readJson(req), r);
+      const old = mustGet(ctx, r, ns, name!);
+      sendJson(res, 200, updateObject(ctx, r, old, next, { dry }));
+      return;
+    }
+    case 'patch': {
+      const body = await readJson(req);
+      const old = mustGet(ctx, r, ns, name!);
+      const next = asObject(applyPatch(old, body, String(req.headers['content-type'] ?? '')), r);
+      sendJson(res, 200, updateObject(ctx, r, old, next, { dry }));
+      return;
+    }
+    case 'delete': {
+      const raw = req.headers['content-length'] !== '0' && req.headers['content-type'] ? await readJson(req).catch(() => undefined) : undefined;
+      const out = deleteObject(ctx, r, ns, name!, raw, dry);
+      ctx.log(`[SIM] deleted ${r.plural} ${ns ? ns + '/' : ''}${name}`);
+      sendJson(res, 200, out);
+      return;
+    }
+    case 'deletecollection': {
+      const match = both(labelMatcher(q.get('labelSelector') ?? undefined), fieldMatcher(q.get('fieldSelector') ?? undefined, r.plural));
+      const victims = ctx.store.entries(r, ns).filter((e) => !match || match(e.obj)).map((e) => e.obj);
+      if (!dry) for (const v of victims) deleteObject(ctx, r, v.metadata.namespace, v.metadata.name!, undefined, false);
+      sendJson(res, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success' });
+      return;
+    }
+    default:
+      throw errors.methodNotAllowed();
+  }
+}

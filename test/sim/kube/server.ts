@@ -1,0 +1,253 @@
+// startKubeSim: a Kubernetes API server on loopback over HTTPS with bearer tokens,
+// the seeded GPU cluster, a controller, faults, service proxy and port-forward.
+import https from 'node:https';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { makeServerCerts } from '../certs.ts';
+import { Store } from './store.ts';
+import { createFaults, WatchRegistry } from './faults.ts';
+import type { Faults } from './faults.ts';
+import type { SimContext } from './context.ts';
+import { Scheduler } from './scheduler.ts';
+import { Kubelet } from './kubelet.ts';
+import { DeploymentController } from './controller.ts';
+import { seedCluster } from './seed.ts';
+import { Authenticator, authorize } from './auth.ts';
+import type { User } from './auth.ts';
+import { ApiError, errors } from './status.ts';
+import { sendError } from './http.ts';
+import { serveDiscovery } from './discovery.ts';
+import { parseApiPath } from './paths.ts';
+import type { ApiPath } from './paths.ts';
+import { handleCrud } from './rest.ts';
+import { handleSubresource } from './subresources.ts';
+import { serveProxy } from './proxy.ts';
+import { servePortForward } from './portforward.ts';
+import { isWebSocketUpgrade } from './websocket.ts';
+import { handleControl } from './control.ts';
+import { renderKubeconfig } from './kubeconfig.ts';
+import { resourceFor } from './resources.ts';
+import type { KubeconfigOptions } from './kubeconfig.ts';
+
+export type { Faults } from './faults.ts';
+export type { KubeconfigOptions } from './kubeconfig.ts';
+export { Store } from './store.ts';
+
+export interface KubeSimOptions {
+  port?: number; // 0 = ephemeral (default)
+  ollamaUrl?: string; // backend of the ollama-service proxy and of ollama pods' port-forwards
+  nodes?: number; // extra scale on top of the seeded cluster
+  namespaces?: number;
+  deployments?: number;
+  pods?: number;
+  readyDelayMs?: number; // Pending -> Running delay of new pods (default 300)
+  unpullableImages?: string[]; // images whose pods stay waiting in ImagePullBackOff
+  quiet?: boolean; // no [SIM] logs
+}
+
+export interface KubeSim {
+  url: string;
+  port: number;
+  caPem: string;
+  token: string; // full access
+  readOnlyToken: string; // get/list/watch only
+  kubeconfig(opts?: KubeconfigOptions): string;
+  writeKubeconfig(path: string, opts?: KubeconfigOptions): void;
+  faults: Faults;
+  store: Store;
+  setOllamaUrl(url: string | undefined): void;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+// Anonymous requests may read these, as system:public-info-viewer allows on a real cluster.
+const publicPaths = new Set(['/version', '/healthz', '/livez', '/readyz']);
+
+function verbOf(method: string, p: ApiPath, url: URL): string {
+  const watch = url.searchParams.get('watch');
+  switch (method) {
+    case 'GET':
+    case 'HEAD':
+      return p.name ? 'get' : watch === 'true' || watch === '1' ? 'watch' : 'list';
+    case 'POST': return 'create';
+    case 'PUT': return 'update';
+    case 'PATCH': return 'patch';
+    case 'DELETE': return p.name ? 'delete' : 'deletecollection';
+    default: return method.toLowerCase();
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> {
+  const t0 = performance.now();
+  const log = opts.quiet ? () => {} : (m: string) => console.log(m);
+  const certs = await makeServerCerts();
+  const token = randomBytes(24).toString('hex');
+  const readOnlyToken = randomBytes(24).toString('hex');
+  const auth = new Authenticator();
+  auth.add(token, { name: 'sim-admin', readOnly: false });
+  auth.add(readOnlyToken, { name: 'system:serviceaccount:model-hosting:viewer', readOnly: true });
+
+  const store = new Store();
+  const watches = new WatchRegistry();
+  const faults = createFaults(watches, log);
+  const ctx: SimContext = { store, faults, watches, log };
+  if (opts.ollamaUrl) ctx.ollamaUrl = opts.ollamaUrl;
+  const scheduler = new Scheduler(store);
+  const kubelet = new Kubelet(store, scheduler, { readyDelayMs: opts.readyDelayMs ?? 300, unpullableImages: opts.unpullableImages ?? [] }, log);
+  const controller = new DeploymentController(store, kubelet, log);
+  store.subscribe((e) => {
+    scheduler.track(e);
+    kubelet.onEvent(e);
+    controller.onEvent(e);
+  });
+  const scale: Parameters<typeof seedCluster>[3] = {};
+  for (const k of ['nodes', 'namespaces', 'deployments', 'pods'] as const) if (opts[k]) scale[k] = opts[k];
+  seedCluster(store, controller, certs.caPem, scale);
+
+  let port = opts.port ?? 0;
+  const sockets = new Set<Socket>();
+
+  async function gate(url: URL): Promise<void> {
+    if (faults.latencyMs > 0) await sleep(faults.latencyMs);
+    if (faults.errorRate > 0 && Math.random() < faults.errorRate) {
+      if (faults.errorStatus === 429) throw errors.tooManyRequests();
+      if (faults.errorStatus === 503) throw errors.serviceUnavailable('the server is currently unable to handle the request');
+      throw errors.internal(`simulated failure of ${url.pathname}`);
+    }
+  }
+
+  function authenticate(req: IncomingMessage, pathname: string): User | undefined {
+    const user = auth.authenticate(req);
+    if (!user && !publicPaths.has(pathname)) throw errors.unauthorized();
+    return user;
+  }
+
+  async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      const url = new URL(req.url ?? '/', 'https://127.0.0.1');
+      if (url.pathname.startsWith('/_sim/')) {
+        const u = auth.authenticate(req);
+        if (!u || u.readOnly) throw u ? errors.forbidden('the control endpoint needs the full-access token') : errors.unauthorized();
+        return await handleControl(ctx, { restart: (ms) => void sim.stop().then(() => sleep(ms)).then(() => sim.start()) }, url.pathname, req, res);
+      }
+      const user = authenticate(req, url.pathname);
+      await gate(url);
+      if (req.method === 'GET' && serveDiscovery(url.pathname, res, `127.0.0.1:${port}`)) return;
+      const parsed = parseApiPath(url.pathname);
+      if (parsed.type !== 'resource') throw errors.rawNotFound();
+      const p = parsed.path;
+      const verb = verbOf(req.method ?? 'GET', p, url);
+      if (!user) throw errors.unauthorized();
+      if (p.subresource === 'proxy' && p.r.plural === 'services') {
+        authorize(user, verb === 'get' ? 'get' : verb, p.r, p.namespace, p.name, 'proxy');
+        return serveProxy(ctx, p, req, res, url);
+      }
+      if (p.subresource === 'portforward') throw errors.badRequest('Upgrade request required');
+      if (p.subresource) {
+        authorize(user, verb, p.r, p.namespace, p.name, p.subresource);
+        return await handleSubresource(ctx, p, verb, req, res);
+      }
+      if (!p.r.verbs.includes(verb) || (verb === 'create' && p.name)) throw errors.methodNotAllowed();
+      if (p.r.namespaced && !p.namespace && !['list', 'watch'].includes(verb)) throw errors.rawNotFound();
+      authorize(user, verb, p.r, p.namespace, p.name);
+      await handleCrud(ctx, p, verb, req, res, url);
+    } catch (err) {
+      if (err instanceof URIError) return sendError(res, errors.badRequest(err.message));
+      sendError(res, err);
+    }
+  }
+
+  function rejectUpgrade(socket: Duplex, err: unknown): void {
+    const e = err instanceof ApiError ? err : errors.internal(String(err));
+    const body = JSON.stringify(e.body);
+    socket.end(`HTTP/1.1 ${e.code} ${e.body.reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  }
+
+  async function onUpgrade(req: IncomingMessage, socket: Duplex): Promise<void> {
+    try {
+      const url = new URL(req.url ?? '/', 'https://127.0.0.1');
+      const user = authenticate(req, url.pathname);
+      await gate(url);
+      const parsed = parseApiPath(url.pathname);
+      if (parsed.type !== 'resource' || parsed.path.subresource !== 'portforward' || parsed.path.r.plural !== 'pods') throw errors.rawNotFound();
+      if (!isWebSocketUpgrade(req)) throw errors.badRequest('only websocket port-forwarding is supported (SPDY is not)');
+      // Port-forward is "create pods/portforward" for authorization, as on a real cluster.
+      authorize(user!, 'create', parsed.path.r, parsed.path.namespace, parsed.path.name, 'portforward');
+      servePortForward(ctx, parsed.path, req, socket, url);
+    } catch (err) {
+      rejectUpgrade(socket, err);
+    }
+  }
+
+  let server: https.Server | undefined;
+
+  function listen(): Promise<void> {
+    const s = https.createServer({ cert: certs.certPem, key: certs.keyPem }, (req, res) => void onRequest(req, res));
+    s.on('upgrade', (req, socket) => void onUpgrade(req, socket));
+    s.on('connection', (sock: Socket) => {
+      sockets.add(sock);
+      sock.on('close', () => sockets.delete(sock));
+    });
+    s.on('tlsClientError', () => {});
+    s.keepAliveTimeout = 30_000;
+    return new Promise((resolve, reject) => {
+      s.once('error', reject);
+      s.listen(port, '127.0.0.1', () => {
+        s.off('error', reject);
+        port = (s.address() as { port: number }).port;
+        server = s;
+        resolve();
+      });
+    });
+  }
+
+  await listen();
+  const url = `https://127.0.0.1:${port}`;
+
+  const sim: KubeSim = {
+    url,
+    port,
+    caPem: certs.caPem,
+    token,
+    readOnlyToken,
+    kubeconfig: (o) => renderKubeconfig(url, certs.caPem, token, o),
+    writeKubeconfig(path, o) {
+      writeFileSync(path, renderKubeconfig(url, certs.caPem, token, o), { mode: 0o600 });
+    },
+    faults,
+    store,
+    setOllamaUrl(u) {
+      if (u) ctx.ollamaUrl = u;
+      else delete ctx.ollamaUrl;
+    },
+    async stop() {
+      const s = server;
+      if (!s) return;
+      server = undefined;
+      watches.dropAll(false);
+      const closed = new Promise<void>((r) => s.close(() => r()));
+      for (const sock of sockets) sock.destroy();
+      await closed;
+      log(`[SIM] kube API server stopped (port ${port} refuses connections)`);
+    },
+    async start() {
+      if (server) return;
+      await listen();
+      log(`[SIM] kube API server listening again on ${url}`);
+    },
+    async close() {
+      await sim.stop();
+      kubelet.close();
+      controller.close();
+    },
+  };
+  log(`[SIM] kube API server on ${url} (${store.count(resourceFor('nodes'))} nodes, ${store.count(resourceFor('pods'))} pods, rv ${store.resourceVersion}) in ${Math.round(performance.now() - t0)} ms`);
+  return sim;
+}
+
