@@ -96,9 +96,12 @@ async function main(): Promise<void> {
 
   let stopping = false;
   const stop = async (signal: string) => {
-    if (stopping) process.exit(1); // a second Ctrl-C does not wait
+    // Repeats are ignored: conf's write-file helper (when-exit) re-sends the signal to this process.
+    if (stopping) return;
     stopping = true;
     consoleLogger.info('APP', `${signal}: stopping`);
+    // Whatever hangs (a stuck close), the process still ends.
+    setTimeout(() => process.exit(1), 10_000).unref();
     try {
       await server.close();
       await host.close();

@@ -1,0 +1,123 @@
+// `node main/serve.ts` as a person runs it, against the simulated cluster's kubeconfig: it
+// prints its URL, answers health openly and the seed's routes with the token, never logs
+// the token, and stops cleanly on SIGTERM.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startSimCluster } from '../sim/index.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const TOKEN = 'serve-e2e-token-4f1c9a7b2d';
+
+let sim: Awaited<ReturnType<typeof startSimCluster>>;
+let dir: string;
+let child: ChildProcess;
+let output = '';
+let url: URL;
+
+async function api(path: string, headers: Record<string, string> = { authorization: `Bearer ${TOKEN}` }) {
+  const res = await fetch(new URL(path, url.origin), { headers });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+beforeAll(async () => {
+  sim = await startSimCluster();
+  dir = mkdtempSync(join(tmpdir(), 'kmm-serve-'));
+  const kubeconfig = join(dir, 'kubeconfig');
+  await sim.kube.writeKubeconfig(kubeconfig);
+  const env: NodeJS.ProcessEnv = { ...process.env, MODEL_MANAGER_TOKEN: TOKEN };
+  for (const key of ['KUBECONFIG', 'KUBERNETES_SERVICE_HOST', 'POD_NAMESPACE', 'OLLAMA_HOST']) delete env[key];
+  child = spawn(process.execPath, ['main/serve.ts', '--port', '0', '--kubeconfig', kubeconfig, '--config-dir', dir], { cwd: ROOT, env });
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (output += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (output += d));
+  const printed = await new Promise<string>((done, fail) => {
+    const timer = setTimeout(() => fail(new Error(`serve printed no URL:\n${output}`)), 20_000);
+    const check = () => {
+      const m = /serving at (http:\/\/\S+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        done(m[1]!);
+      }
+    };
+    child.stdout!.on('data', check);
+    child.once('exit', (code) => fail(new Error(`serve exited with ${code}:\n${output}`)));
+  });
+  url = new URL(printed);
+});
+
+afterAll(async () => {
+  if (child && child.exitCode === null) {
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+  }
+  await sim?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('npm run serve against the simulated cluster', () => {
+  test('prints a loopback URL that carries the token', () => {
+    expect(url.hostname).toBe('127.0.0.1');
+    expect(url.searchParams.get('token')).toBe(TOKEN);
+  });
+
+  test('health is open and says Kubernetes is connected', async () => {
+    let health = await api('/api/health', {});
+    // The first call may come before the client has reached the API server.
+    for (let i = 0; i < 50 && health.status !== 200; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      health = await api('/api/health', {});
+    }
+    expect(health.status).toBe(200);
+    expect(health.body).toMatchObject({ status: 'healthy', kubernetes: 'connected' });
+  });
+
+  test('the seed routes answer with the token only', async () => {
+    expect((await api('/api/gpu/status', {})).status).toBe(401);
+
+    const gpu = await api('/api/gpu/status');
+    expect(gpu.status).toBe(200);
+    expect(gpu.body.success).toBe(true);
+    const info = gpu.body.gpu_info;
+    for (const field of ['total_vram_gb', 'allocated_vram_gb', 'available_vram_gb', 'utilization_percent', 'gpu_count']) {
+      expect(typeof info[field], field).toBe('number');
+    }
+    expect(info.total_vram_gb).toBeGreaterThan(0);
+    expect(info.gpu_count).toBeGreaterThan(0);
+    expect(Array.isArray(gpu.body.recommendations)).toBe(true);
+    const nodeNames = (info.nodes as { name: string }[]).map((n) => n.name);
+    for (const name of ['gpu-h100-01', 'gpu-a100-mig-01', 'gpu-t4-01']) expect(nodeNames).toContain(name);
+
+    const deployments = await api('/api/deployments');
+    expect(deployments.status).toBe(200);
+    expect(deployments.body.success).toBe(true);
+    const models = deployments.body.models as { name: string; namespace: string; status: string; replicas: string }[];
+    expect(deployments.body.count).toBe(models.length);
+    const names = models.map((m) => `${m.namespace}/${m.name}`);
+    for (const name of ['model-hosting/ollama', 'team-a/web', 'team-a/jupyter', 'research/finetune']) expect(names).toContain(name);
+    expect(names).not.toContain('kube-system/coredns');
+    const ollama = models.find((m) => m.name === 'ollama')!;
+    expect(ollama).toMatchObject({ status: 'Running', replicas: '1/1' });
+    for (const field of ['model_id', 'image', 'gpu', 'memory', 'created']) expect(ollama, field).toHaveProperty(field);
+
+    const bad = await fetch(new URL('/api/deploy', url.origin), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model_id: 'llama3.1:8b', deployment_name: 'Bad_Name', memory: 8 }),
+    });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/deployment_name/);
+  });
+
+  test('logs requests without the token, and stops cleanly on SIGTERM', async () => {
+    await fetch(new URL(`/?token=${TOKEN}`, url.origin), { redirect: 'manual' });
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(output).toMatch(/\[REQUEST\] GET \/api\/gpu\/status 200 \d+ms/);
+    expect(output).toMatch(/\[REQUEST\] GET \/ 302 \d+ms/);
+    // The URL line is the only place the token shows.
+    expect(output.split(TOKEN).length - 1).toBe(1);
+  });
+});
