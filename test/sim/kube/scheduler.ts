@@ -2,7 +2,9 @@
 // node selector and required node affinity, taints, and resource fit against
 // allocatable minus the requests of pods already there (nvidia.com/gpu included:
 // allocatable GPUs are a total, not a free count). Among fitting nodes the least
-// allocated wins; an unfit pod gets the scheduler's "0/N nodes are available" message.
+// allocated wins, and pods that ask for no GPU keep off GPU nodes while other nodes
+// fit (what GPU taints and tolerations achieve on real clusters). An unfit pod gets
+// the scheduler's "0/N nodes are available" message.
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import type { KObj } from './types.ts';
 import type { Store, StoreEvent } from './store.ts';
@@ -59,6 +61,17 @@ function untoleratedTaint(pod: KObj, node: KObj): any {
   return undefined;
 }
 
+const gpuNodes = new WeakMap<KObj, boolean>();
+
+function hasGpu(node: KObj): boolean {
+  let v = gpuNodes.get(node);
+  if (v === undefined) {
+    v = Object.entries(node.status?.allocatable ?? {}).some(([k, q]) => k.startsWith('nvidia.com/') && parseQuantity(q as string) > 0);
+    gpuNodes.set(node, v);
+  }
+  return v;
+}
+
 function nodeReady(node: KObj): boolean {
   return (node.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True');
 }
@@ -105,6 +118,7 @@ export class Scheduler {
     const nodes = this.store.entries(resourceFor('nodes')).map((e) => e.obj);
     const req = podRequests(pod);
     const resKeys = Object.keys(req);
+    const wantsGpu = resKeys.some((k) => k.startsWith('nvidia.com/'));
     const reasons = new Map<string, number>();
     const bump = (r: string) => reasons.set(r, (reasons.get(r) ?? 0) + 1);
     let best: KObj | undefined;
@@ -127,7 +141,9 @@ export class Scheduler {
         score += alloc > 0 ? (free - req[k]!) / alloc : 0;
       }
       if (!fits) continue;
-      if (resKeys.length === 0) return { node }; // nothing to weigh: round robin
+      const offside = !wantsGpu && hasGpu(node);
+      if (resKeys.length === 0 && !offside) return { node }; // nothing to weigh: round robin
+      if (offside) score -= 10;
       if (score > bestScore) { best = node; bestScore = score; }
     }
     if (best) return { node: best };
