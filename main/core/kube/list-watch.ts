@@ -27,7 +27,7 @@ export interface ListWatchSpec<T> {
   key(item: T): string;
 }
 
-type WatchEnd = { kind: 'gone' } | { kind: 'closed'; rv: string; short: boolean } | { kind: 'error'; error: unknown; rv: string };
+type WatchEnd = { kind: 'gone'; short: boolean } | { kind: 'closed'; rv: string; short: boolean } | { kind: 'error'; error: unknown; rv: string };
 
 export class ListWatchCache<T> {
   readonly spec: ListWatchSpec<T>;
@@ -43,6 +43,7 @@ export class ListWatchCache<T> {
   #listeners = new Set<() => void>();
   #syncWaiters = new Set<() => void>();
   #run: Promise<void> | null = null;
+  #openedAt = 0;
 
   constructor(kube: KubeClient, spec: ListWatchSpec<T>) {
     this.#kube = kube;
@@ -132,11 +133,15 @@ export class ListWatchCache<T> {
     while (!this.#stopped) {
       try {
         let rv = await this.#relist();
-        backoff = BACKOFF_START_MS;
         while (!this.#stopped) {
           const end = await this.#watchOnce(rv);
           if (end.kind === 'gone') {
             this.#kube.log.info('CACHE', `${this.spec.kind}: watch expired (410 Gone), listing again`);
+            // Gone again right after a fresh list: back off rather than list in a tight loop.
+            if (end.short) {
+              await this.#sleep(backoff);
+              backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
+            }
             break;
           }
           rv = end.rv;
@@ -150,6 +155,9 @@ export class ListWatchCache<T> {
       } catch (err) {
         this.#watching = false;
         if (this.#stopped) break;
+        // A failure after a long healthy stretch starts the backoff afresh.
+        if (this.#openedAt && Date.now() - this.#openedAt > 10_000) backoff = BACKOFF_START_MS;
+        this.#openedAt = 0;
         this.#failures++;
         this.#lastError = err instanceof AppError ? err : watchError(this.spec.kind, err);
         if (this.#lastError.status === 503) this.#kube.markDisconnected(this.#lastError.message);
@@ -236,10 +244,11 @@ export class ListWatchCache<T> {
       };
       const onDone = (err: unknown) => {
         const e = err as { statusCode?: number; name?: string } | null;
-        if (gone || e?.statusCode === 410) return end({ kind: 'gone' });
+        const short = events === 0 && Date.now() - opened < 1000;
+        if (gone || e?.statusCode === 410) return end({ kind: 'gone', short });
         if (failure) return end({ kind: 'error', error: failure, rv });
         // The idle timer fired: reopen from where we were; a dead server shows on the reopen.
-        if (!err || e?.name === 'TimeoutError' || this.#stopped) return end({ kind: 'closed', rv, short: events === 0 && Date.now() - opened < 1000 });
+        if (!err || e?.name === 'TimeoutError' || this.#stopped) return end({ kind: 'closed', rv, short });
         end({ kind: 'error', error: err, rv });
       };
       watch
@@ -249,6 +258,7 @@ export class ListWatchCache<T> {
           if (ended) return;
           if (this.#stopped) controller.abort();
           this.#watching = true;
+          this.#openedAt ||= Date.now();
           this.#kube.markConnected();
         })
         .catch((err) => end({ kind: 'error', error: err, rv }));
