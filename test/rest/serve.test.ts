@@ -110,6 +110,39 @@ describe('npm run serve against the simulated cluster', () => {
     expect(((await bad.json()) as { error: string }).error).toMatch(/deployment_name/);
   });
 
+  test('a pull answers 202 and its progress is read back by model name', async () => {
+    const pull = await fetch(new URL('/api/ollama/pull', url.origin), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'qwen2.5:0.5b' }),
+    });
+    expect(pull.status).toBe(202);
+    let progress = await api('/api/ollama/pull/progress/qwen2.5:0.5b');
+    for (let i = 0; i < 100 && progress.body.status !== 'success'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      progress = await api('/api/ollama/pull/progress/qwen2.5:0.5b');
+    }
+    expect(progress.status).toBe(200);
+    expect(progress.body).toMatchObject({ model: 'qwen2.5:0.5b', status: 'success', progress: 100 });
+    expect((await api('/api/ollama/pull/progress/library/llama3.1:8b')).status).toBe(404);
+  });
+
+  test('a new namespace in the settings reconnects the live manager', async () => {
+    const post = (body: unknown) =>
+      fetch(new URL('/api/settings', url.origin), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect((await post({ namespace: 'team-a' })).status).toBe(200);
+    expect((await api('/api/health', {})).body.namespace).toBe('team-a');
+    const bad = await post({ context: 'not-in-kubeconfig' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { field: string }).field).toBe('context');
+    expect((await post({ namespace: null })).status).toBe(200);
+    expect((await api('/api/health', {})).body.namespace).toBe('model-hosting');
+  });
+
   test('logs requests without the token, and stops cleanly on SIGTERM', async () => {
     await fetch(new URL(`/?token=${TOKEN}`, url.origin), { redirect: 'manual' });
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
