@@ -44,6 +44,7 @@ export class ListWatchCache<T> {
   #syncWaiters = new Set<() => void>();
   #run: Promise<void> | null = null;
   #openedAt = 0;
+  #progressAt = 0;
 
   constructor(kube: KubeClient, spec: ListWatchSpec<T>) {
     this.#kube = kube;
@@ -107,7 +108,13 @@ export class ListWatchCache<T> {
     if (this.#synced) return;
     const failuresBefore = this.#failures;
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => finish(), timeoutMs);
+      // The timeout counts from the last page that arrived: a big cluster's list is slow, not stuck.
+      const check = () => {
+        const idle = Date.now() - this.#progressAt;
+        if (this.#progressAt && idle < timeoutMs && !this.#synced) timer = setTimeout(check, timeoutMs - idle);
+        else finish();
+      };
+      let timer = setTimeout(check, timeoutMs);
       const finish = () => {
         clearTimeout(timer);
         this.#syncWaiters.delete(finish);
@@ -191,6 +198,7 @@ export class ListWatchCache<T> {
     let rv = '';
     do {
       const page = await this.#kube.call(`list ${this.spec.kind}`, () => this.spec.list({ limit: PAGE_SIZE, ...(cont ? { _continue: cont } : {}) }));
+      this.#progressAt = Date.now();
       for (const raw of page.items) {
         const item = this.spec.trim(raw);
         next.set(this.spec.key(item), item);
