@@ -30,6 +30,8 @@ export interface Stack {
   url: string;
   token: string;
   server: RestServer;
+  /** The core as the Electron shell sees it (handlers and events). */
+  host: ManagerHost;
   /** Calls the REST API as a script would (bearer token). */
   get<T>(path: string): Promise<T>;
   post(path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }>;
@@ -57,11 +59,13 @@ export async function startStack(): Promise<Stack> {
     throw err;
   }
   const srv = server;
+  const liveHost = host;
   const auth = { Authorization: `Bearer ${token}` };
   return {
     url: srv.url,
     token,
     server: srv,
+    host: liveHost,
     async get<T>(path: string) {
       const res = await fetch(`${srv.url}${path}`, { headers: auth });
       if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);

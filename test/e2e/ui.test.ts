@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, selectors, type BrowserContext, type Page } from 'playwright-core';
-import type { DeploymentsResult, GpuStatusResult, ModelsResult, RankingResult } from '../../preload/contract/index.ts';
+import { eventNames, type DeploymentsResult, type GpuStatusResult, type ModelsResult, type RankingResult } from '../../preload/contract/index.ts';
+import { handleInvoke } from '../../main/shell/invoke.ts';
+import { silentLogger } from '../../main/core/log.ts';
 import { startStack, type Stack } from './stack.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -141,5 +143,96 @@ describe.skipIf(!hasChromium)('the UI in Chromium against the simulated cluster'
     await row.waitFor({ state: 'detached', timeout: 10_000 });
     expect((await stack.get<DeploymentsResult>('/api/deployments')).models.some((m) => m.name === DEPLOY_NAME)).toBe(false);
     expect(pageErrors).toEqual([]);
+  });
+});
+
+// The desktop transport: Electron cannot run here, so the page gets a `window.modelManager`
+// whose invoke goes through the shell's real handleInvoke (sender check, contract
+// validation, result wrapping) and whose events come from the core's event bus, as
+// main/shell/ipc.ts and preload/index.ts do over IPC.
+describe.skipIf(!hasChromium)('the UI over the desktop bridge', { timeout: 60_000 }, () => {
+  let stack: Stack;
+  let context: BrowserContext;
+  let profile: string;
+  const chunks: string[] = [];
+
+  beforeAll(async () => {
+    selectors.setTestIdAttribute('data-test');
+    stack = await startStack();
+    profile = mkdtempSync(join(tmpdir(), 'kmm-chromium-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await context?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+    await stack?.close();
+  });
+
+  async function bridgedPage(): Promise<Page> {
+    const page = context.pages()[0] ?? (await context.newPage());
+    const origins = { rendererDir: '/nonexistent', devServerUrl: stack.url };
+    await page.exposeBinding('__kmmInvoke', ({ frame }, name: unknown, input: unknown) => handleInvoke(stack.host.handlers, frame.url(), origins, name, input, silentLogger));
+    await page.addInitScript(() => {
+      const listeners = new Map<string, Set<(p: unknown) => void>>();
+      const w = globalThis as unknown as Record<string, unknown>;
+      w.__kmmEmit = (name: string, payload: unknown) => listeners.get(name)?.forEach((l) => l(payload));
+      w.modelManager = {
+        async invoke(name: string, input: unknown) {
+          const r = (await (w.__kmmInvoke as (n: string, i: unknown) => Promise<{ ok: boolean; value?: unknown; error?: { error: string; status: number } }>)(name, input)) ?? {};
+          if (r.ok) return r.value;
+          throw { name: 'ApiError', message: r.error?.error ?? 'failed', status: r.error?.status ?? 500, body: r.error ?? {} };
+        },
+        on(name: string, listener: (p: unknown) => void) {
+          if (!listeners.has(name)) listeners.set(name, new Set());
+          listeners.get(name)!.add(listener);
+          return () => listeners.get(name)?.delete(listener);
+        },
+      };
+    });
+    for (const name of eventNames) {
+      stack.host.events.on(name, (payload) => {
+        if (name === 'generateChunk') chunks.push((payload as { text: string }).text);
+        void page.evaluate(([n, p]) => (globalThis as unknown as { __kmmEmit: (n: string, p: unknown) => void }).__kmmEmit(n, p), [name, payload] as const).catch(() => {});
+      });
+    }
+    return page;
+  }
+
+  it('streams a try through generateStream and shows tokens/s', async () => {
+    const page = await bridgedPage();
+    // The browser has no cookie: every call goes through the bridge, not the REST API.
+    await page.goto(`${stack.url}/`);
+    await page.getByText('desktop', { exact: true }).waitFor();
+    await page.getByTestId('kube-status').filter({ hasText: 'connected' }).waitFor();
+    expect(await page.getByText('Not signed in').count()).toBe(0);
+
+    await stack.post('/api/ollama/pull', { model: PULL_MODEL });
+    await expect.poll(async () => (await stack.get<{ status: string }>(`/api/ollama/pull/progress/${encodeURIComponent(PULL_MODEL)}`)).status, { timeout: 20_000 }).toBe('success');
+    await page.getByRole('tab', { name: 'Ollama models' }).click();
+    await page.getByRole('button', { name: 'Refresh' }).first().click();
+    await page.locator(`[data-test=ollama-models] tr[data-model="${PULL_MODEL}"]`).getByRole('button', { name: 'Try' }).click();
+    await expect.poll(() => page.getByText('streamed', { exact: true }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByTestId('metrics').waitFor({ timeout: 20_000 });
+    const answer = (await page.getByTestId('answer').textContent())?.trim() ?? '';
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(answer).toBe(chunks.join('').trim());
+    expect(await page.getByTestId('tokens-per-second').textContent()).toMatch(/^\d+(\.\d)? tokens\/s$/);
+  });
+
+  it('shows the contract validation message for a bad deployment name', async () => {
+    const page = context.pages()[0]!;
+    await page.getByRole('tab', { name: 'Deployments' }).click();
+    const form = page.locator('form.deploy-form');
+    await form.locator('input[name=model_id]').fill(DEPLOY_MODEL);
+    await form.locator('input[name=deployment_name]').fill('-bad-');
+    await form.locator('input[name=memory]').fill('4');
+    await form.getByRole('button', { name: 'Deploy' }).click();
+    await expect.poll(() => form.getByTestId('deploy-error').textContent()).toMatch(/deployment_name must be a DNS-1123 label.*\(HTTP 400\)/);
   });
 });
