@@ -10,6 +10,7 @@ export class GpuView implements GpuFacts {
   readonly #caches: ClusterCaches;
   readonly #ollama: OllamaFacts;
   readonly #registry: ManifestSource;
+  #lastLine = '';
 
   constructor(ctx: CoreContext, caches: ClusterCaches, ollama: OllamaFacts, registry: ManifestSource) {
     this.#ctx = ctx;
@@ -32,7 +33,10 @@ export class GpuView implements GpuFacts {
 
   async status(): Promise<GpuStatusResult> {
     const info = await this.info(true);
-    this.#ctx.log.info('GPU', `total ${info.total_vram_gb} GB, allocated ${info.allocated_vram_gb} GB, available ${info.available_vram_gb} GB, largest free GPU ${info.largest_free_gpu_gb} GB, used ${info.used_vram_gb ?? 'unknown'}`);
+    const line = `total ${info.total_vram_gb} GB, allocated ${info.allocated_vram_gb} GB, available ${info.available_vram_gb} GB, largest free GPU ${info.largest_free_gpu_gb} GB, used ${info.used_vram_gb ?? 'unknown'}`;
+    // Polled every few seconds by the UI and the tray: log only what changed.
+    if (line !== this.#lastLine) this.#ctx.log.info('GPU', line);
+    this.#lastLine = line;
     return { success: true, gpu_info: info, recommendations: recommendations(info.largest_free_gpu_gb, info.available_vram_gb, info.gpu_count) };
   }
 

@@ -70,5 +70,7 @@ export function nodeGpuGroups(node: NodeLite, defaultGb: number): GroupCapacity[
     const mem = memoryOf(labels[`${L}${profile}.memory`], product, defaultGb, Number(m[2]));
     groups.push({ resource, product, sharing: 'mig', units, physical_gpus: units, vram_per_unit_gb: mem.gb, addressable_gb: mem.gb, total_vram_gb: units * mem.gb, vram_source: mem.source });
   }
-  return groups;
+  // Under MIG mixed the whole-GPU resource is usually 0: no group for nothing.
+  const hasMig = groups.some((g) => g.resource.startsWith(`${L}mig-`));
+  return hasMig ? groups.filter((g) => g.units > 0 || g.resource.startsWith(`${L}mig-`)) : groups;
 }

@@ -100,7 +100,8 @@ describe('nodeGpuGroups: each GPU kind', () => {
     expect(small).toMatchObject({ sharing: 'mig', units: 4, product: 'NVIDIA-A100-SXM4-80GB-MIG-1g.10gb', vram_source: 'label' });
     expect(small!.vram_per_unit_gb).toBeCloseTo(9728 / 1024, 3);
     expect(big!.vram_per_unit_gb).toBeCloseTo(40192 / 1024, 3);
-    // nvidia.com/gpu is 0 there: no whole GPU counted.
+    // nvidia.com/gpu is 0 there: no whole GPU counted, no empty group shown.
+    expect(groups.map((g) => g.resource)).not.toContain('nvidia.com/gpu');
     const total = groups.reduce((a, g) => a + g.total_vram_gb, 0);
     expect(total).toBeCloseTo((4 * 9728 + 40192) / 1024, 3);
   });
