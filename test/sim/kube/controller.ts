@@ -145,6 +145,8 @@ export class DeploymentController {
               'deployment.kubernetes.io/revision': String(revision),
             },
             ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name, uid: d.metadata.uid!, controller: true, blockOwnerDeletion: true }],
+            // Seeded objects look as old as their deployment.
+            ...(instant ? { creationTimestamp: d.metadata.creationTimestamp } : {}),
           },
           spec: {
             replicas: desired,
@@ -218,16 +220,17 @@ export class DeploymentController {
     let name = `${rs.metadata.name}-${randomSuffix()}`;
     while (this.store.getEntry(pods, ns, name)) name = `${rs.metadata.name}-${randomSuffix()}`;
     const t = rs.spec.template ?? {};
+    // Shallow copies: stored objects are frozen, so pods may share the template's parts.
     let pod: KObj = {
       metadata: {
         name, generateName: `${rs.metadata.name}-`, namespace: ns,
-        labels: clone(t.metadata?.labels ?? {}),
+        labels: t.metadata?.labels ?? {},
         ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata.name!, uid: rs.metadata.uid!, controller: true, blockOwnerDeletion: true }],
       },
-      spec: clone(t.spec ?? {}),
+      spec: { ...(t.spec ?? {}) },
       status: { phase: 'Pending', qosClass: 'BestEffort' },
     };
-    if (t.metadata?.annotations) pod.metadata.annotations = clone(t.metadata.annotations);
+    if (t.metadata?.annotations) pod.metadata.annotations = t.metadata.annotations;
     pod.spec.serviceAccountName ??= 'default';
     pod.spec.serviceAccount ??= pod.spec.serviceAccountName;
     pod.spec.enableServiceLinks ??= true;
@@ -237,7 +240,11 @@ export class DeploymentController {
       { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
       { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
     ];
-    if (instant) pod = this.kubelet.materialize(pod);
+    if (instant) {
+      pod.metadata.creationTimestamp = rs.metadata.creationTimestamp;
+      pod = this.kubelet.materialize(pod);
+      if (pod.status.startTime) pod.status.startTime = rs.metadata.creationTimestamp;
+    }
     return this.store.create(pods, pod);
   }
 

@@ -48,22 +48,25 @@ export function listJson(store: Store, r: ResourceInfo, o: ListOptions): string 
     after = t.start.replace(/\u0000$/, '');
     rv = t.rv;
   }
-  const entries = store.entries(r, o.namespace, after);
   const items: string[] = [];
   const limit = o.limit && o.limit > 0 ? o.limit : Infinity;
   let cont = '';
-  let remaining: number | undefined;
   let lastKey = '';
-  for (let i = 0; i < entries.length; i++) {
-    const e = entries[i]!;
-    if (o.match && !o.match(e.obj)) continue;
+  let full = false;
+  const left = store.scan(r, o.namespace, after, (e) => {
+    if (o.match && !o.match(e.obj)) return true;
     if (items.length >= limit) {
-      cont = encodeContinue(rv, lastKey);
-      if (!o.match) remaining = entries.length - i;
-      break;
+      full = true;
+      return false;
     }
     items.push(e.json);
     lastKey = store.keyFor(e.obj, r);
+    return true;
+  });
+  let remaining: number | undefined;
+  if (full) {
+    cont = encodeContinue(rv, lastKey);
+    if (!o.match) remaining = left + 1;
   }
   const meta: Record<string, unknown> = { resourceVersion: String(rv) };
   if (cont) meta.continue = cont;

@@ -83,6 +83,7 @@ export class Scheduler {
   private used = new Map<string, Requests>();
   private placed = new Map<string, { node: string; req: Requests }>();
   private rr = 0;
+  private nodes: KObj[] | undefined; // cached node list, dropped on node events
 
   constructor(store: Store) {
     this.store = store;
@@ -90,6 +91,7 @@ export class Scheduler {
 
   /** Keeps per-node usage in step with pod events (called from a store listener). */
   track(e: StoreEvent): void {
+    if (e.r.plural === 'nodes') this.nodes = undefined;
     if (e.r.plural !== 'pods') return;
     const key = keyOf(e.obj.metadata.namespace, e.obj.metadata.name!);
     const prev = this.placed.get(key);
@@ -115,7 +117,7 @@ export class Scheduler {
   }
 
   schedule(pod: KObj): ScheduleResult {
-    const nodes = this.store.entries(resourceFor('nodes')).map((e) => e.obj);
+    const nodes = (this.nodes ??= this.store.entries(resourceFor('nodes')).map((e) => e.obj));
     const req = podRequests(pod);
     const resKeys = Object.keys(req);
     const wantsGpu = resKeys.some((k) => k.startsWith('nvidia.com/'));

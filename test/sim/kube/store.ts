@@ -81,6 +81,16 @@ export class Store {
 
   /** Entries in key order (namespace/name, as etcd orders them), optionally one namespace, starting after a key. */
   entries(r: ResourceInfo, namespace?: string, afterKey?: string): Entry[] {
+    const out: Entry[] = [];
+    this.scan(r, namespace, afterKey, (e) => {
+      out.push(e);
+      return true;
+    });
+    return out;
+  }
+
+  /** Visits entries in key order until `visit` returns false; returns how many keys remained unvisited. */
+  scan(r: ResourceInfo, namespace: string | undefined, afterKey: string | undefined, visit: (e: Entry) => boolean): number {
     const t = this.table(r);
     if (!t.sorted) t.sorted = [...t.entries.keys()].sort();
     const keys = t.sorted;
@@ -90,13 +100,12 @@ export class Store {
       i = lowerBound(keys, afterKey);
       if (keys[i] === afterKey) i++;
     }
-    const out: Entry[] = [];
-    for (; i < keys.length; i++) {
-      const k = keys[i]!;
-      if (prefix && !k.startsWith(prefix)) break;
-      out.push(t.entries.get(k)!);
+    let end = keys.length;
+    if (prefix) end = lowerBound(keys, prefix.slice(0, -1) + '0'); // '0' follows '/'
+    for (; i < end; i++) {
+      if (!visit(t.entries.get(keys[i]!)!)) return end - i - 1;
     }
-    return out;
+    return 0;
   }
 
   /** Key of an entry, for continue tokens. */

@@ -36,6 +36,15 @@ export function clone<T>(v: T): T {
   return structuredClone(v);
 }
 
+let lastSecond = -1;
+let lastIso = '';
+
+/** RFC 3339 to the second, as Kubernetes timestamps are (cached per second: it is called a lot). */
 export function nowIso(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const sec = Math.floor(Date.now() / 1000);
+  if (sec !== lastSecond) {
+    lastSecond = sec;
+    lastIso = new Date(sec * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+  return lastIso;
 }
