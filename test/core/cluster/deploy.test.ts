@@ -121,6 +121,24 @@ describe('deploy', () => {
     }
   });
 
+  it('removes the Deployment when its Service cannot be created (nothing half-made remains)', async () => {
+    // Called past the contract with a name the API server takes for a Deployment (DNS-1123)
+    // but refuses for a Service (DNS-1035: must start with a letter).
+    const err = await side.handlers.deploy({ model_id: 'qwen2.5:0.5b', deployment_name: '9lives', memory: 2 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect((err as AppError).status).toBe(400);
+    expect((err as AppError).message).toMatch(/create service/);
+    await until('9lives removed', async () => {
+      try {
+        await side.ctx.kube.apps.readNamespacedDeployment({ name: '9lives', namespace: 'model-hosting' });
+        return false;
+      } catch (e) {
+        return (e as { code?: number }).code === 404;
+      }
+    });
+    expect(side.log.lines.some((l) => l.startsWith('[DEPLOY]') && l.includes('removing the deployment'))).toBe(true);
+  });
+
   it('shows ImagePullBackOff as the reason a deployment failed', async () => {
     side.ctx.settings.update({ deployImage: 'ollama/does-not-exist:0.0.1' });
     try {

@@ -50,7 +50,11 @@ describe('caches recover', () => {
 describe('API server stopped', () => {
   it('health turns unhealthy (503 body), reads serve the last cache, and all recovers after start()', async () => {
     expect((await side.handlers.health({})).status).toBe('healthy');
+    const changes: string[] = [];
+    const off = side.ctx.events.on('healthChanged', (h) => changes.push(h.status));
     await sim.stop();
+    // Announced without anyone polling health.
+    await until('healthChanged unhealthy', () => changes.includes('unhealthy'));
     const down = await until('unhealthy', async () => {
       const r = await side.handlers.health({});
       return r.status === 'unhealthy' ? r : undefined;
@@ -66,7 +70,9 @@ describe('API server stopped', () => {
     expect((err as AppError).status).toBe(503);
 
     await sim.start();
-    await until('healthy again', async () => (await side.handlers.health({})).status === 'healthy');
+    await until('healthChanged healthy', () => changes.at(-1) === 'healthy');
+    off();
+    expect((await side.handlers.health({})).status).toBe('healthy');
     await side.ctx.kube.apps.createNamespacedDeployment({ namespace: 'team-a', body: deploymentBody('after-restart') });
     await until('after-restart in the cache', () => listed('after-restart'));
   });

@@ -1,7 +1,8 @@
 // Reaching Ollama: explicit URL, the API server's service proxy, a port-forward to a ready
 // pod (re-established when that pod goes away), a dead route followed by the next one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimCluster, startOllamaSim, type SimCluster, type OllamaSim } from '../../sim/index.ts';
+import { startSimCluster, startOllamaSim, type SimCluster } from '../../sim/index.ts';
+import type { OllamaSim } from '../../sim/ollama/server.ts';
 import { makeWorld, until } from './world.ts';
 
 let sim: SimCluster;

@@ -218,6 +218,23 @@ describe('usage side', () => {
     }
   });
 
+  it('gives two live processes on one state folder a journal each', async () => {
+    await deleteCm();
+    const stateDir = tempDir('kmm-shared-');
+    const a = await createUsageSideWith(ctxFor(stateDir), { minIntervalMs: 50 });
+    const b = await createUsageSideWith(ctxFor(stateDir), { minIntervalMs: 50 });
+    try {
+      await Promise.all([a.track('mistral:7b'), b.track('mistral:7b'), a.track('llama3.2:1b'), b.track('llama3.2:1b')]);
+      const c = await until(counts, (x) => x['mistral:7b'] === 2 && x['llama3.2:1b'] === 2);
+      expect(c).toEqual({ 'llama3.2:1b': 2, 'mistral:7b': 2 });
+      const applied = JSON.parse((await readCm())!['applied.json']!) as Record<string, number>;
+      expect(Object.keys(applied)).toHaveLength(2);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   it('coalesces a burst of increments into a handful of writes', async () => {
     await deleteCm();
     const ctx = ctxFor();
