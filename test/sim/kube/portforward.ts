@@ -2,6 +2,8 @@
 // (v4.channel.k8s.io family; portforward.k8s.io accepted too): per requested port i,
 // channel 2i carries data and 2i+1 errors, and the first frame on each channel is the
 // port as two little-endian bytes. Each websocket is one TCP connection per port.
+// Not served: kubectl port-forward, which speaks SPDY (or SPDY tunnelled in a websocket,
+// subprotocol SPDY/3.1+portforward.k8s.io); it gets a 400 Status.
 import net from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
