@@ -17,6 +17,7 @@ import { UsageFlusher } from './flusher.ts';
 import { UsageJournal } from './journal.ts';
 import { rank } from './ranking.ts';
 import { claimSlot } from './slot.ts';
+import { watchUsage } from './watch.ts';
 
 export interface UsageSideOptions {
   /** Coalescing window between ConfigMap writes (default 250 ms: at most 4 writes/s). */
@@ -27,6 +28,8 @@ export interface UsageSideOptions {
   cacheMs?: number;
   /** Bound on the last flush at close (default 3 s). */
   closeTimeoutMs?: number;
+  /** Follow the ConfigMap for other instances' changes (default true). */
+  watch?: boolean;
 }
 
 export interface UsageSide {
@@ -69,6 +72,7 @@ export async function createUsageSideWith(ctx: CoreContext, opts: UsageSideOptio
     .then(remember)
     .catch((err) => log.warn('USAGE', `configmap not readable yet: ${(err as Error).message}`));
   if (replay) flusher.schedule(0);
+  const watcher = opts.watch === false ? null : watchUsage(ctx.kube, remember);
 
   async function current(): Promise<UsageDoc> {
     if (known && Date.now() - known.at < cacheMs) return known.doc;
@@ -130,6 +134,7 @@ export async function createUsageSideWith(ctx: CoreContext, opts: UsageSideOptio
     async close() {
       if (closed) return;
       closed = true;
+      watcher?.stop();
       await withTimeout(flusher.close(), opts.closeTimeoutMs ?? 3000);
       await journal.close();
       await slot.release();

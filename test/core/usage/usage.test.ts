@@ -218,6 +218,26 @@ describe('usage side', () => {
     }
   });
 
+  it("tells this instance's UI when another instance changed the counts", async () => {
+    await deleteCm();
+    const ctxB = ctxFor();
+    const a = await createUsageSideWith(ctxFor(), { minIntervalMs: 50 });
+    const b = await createUsageSideWith(ctxB, { minIntervalMs: 50 });
+    const seen: number[] = [];
+    ctxB.events.on('usageChanged', (e) => seen.push(e.total_requests));
+    try {
+      await new Promise((r) => setTimeout(r, 300)); // b's watch is open
+      await a.track('gemma3:12b');
+      await a.track('gemma3:12b');
+      expect((await until(async () => seen, (s) => s.includes(2))).includes(2)).toBe(true);
+      await a.handlers.resetUsage({});
+      expect((await until(async () => seen, (s) => s.at(-1) === 0)).at(-1)).toBe(0);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   it('gives two live processes on one state folder a journal each', async () => {
     await deleteCm();
     const stateDir = tempDir('kmm-shared-');
