@@ -7,7 +7,14 @@ import type { OllamaFacts } from '../ports.ts';
 
 export function healthCheck(ctx: CoreContext, caches: ClusterCaches, ollama: OllamaFacts) {
   let last: string | null = null;
-  return async function health(): Promise<HealthResult> {
+  let inflight: Promise<HealthResult> | null = null;
+  // Callers at the same moment (tray, UI, cache events) share one check.
+  return function health(): Promise<HealthResult> {
+    inflight ??= check().finally(() => (inflight = null));
+    return inflight;
+  };
+
+  async function check(): Promise<HealthResult> {
     let connected = caches.healthy;
     let error: string | undefined;
     if (!connected) {
@@ -34,5 +41,5 @@ export function healthCheck(ctx: CoreContext, caches: ClusterCaches, ollama: Oll
       ctx.events.emit('healthChanged', result);
     }
     return result;
-  };
+  }
 }

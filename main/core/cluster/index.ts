@@ -34,9 +34,15 @@ export async function createClusterSide(ctx: CoreContext, ollama: OllamaFacts): 
     deleteDeployment: (input) => deleteDeployment(ctx, input),
   };
 
+  // The tray and the UI learn of a lost or regained API server without polling health.
+  const offHealth = caches.onHealthChange(() => void handlers.health({}).catch(() => undefined));
+
   return {
     handlers,
     gpu,
-    close: () => caches.stop(),
+    close: async () => {
+      offHealth();
+      await caches.stop();
+    },
   };
 }

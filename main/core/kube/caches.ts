@@ -77,6 +77,17 @@ export class ClusterCaches {
     return this.#all().every(([, c]) => c.healthy);
   }
 
+  /** Called when the caches as a whole turn healthy or unhealthy, and after every failed attempt. */
+  onHealthChange(listener: (healthy: boolean) => void): () => void {
+    let last = this.healthy;
+    const check = (failed: boolean) => {
+      const now = this.healthy;
+      if (failed || now !== last) listener((last = now));
+    };
+    const offs = this.#all().map(([, c]) => c.onHealth(check));
+    return () => offs.forEach((off) => off());
+  }
+
   kick(): void {
     for (const [, c] of this.#all()) if (!c.healthy) c.kick();
   }

@@ -41,6 +41,7 @@ export class ListWatchCache<T> {
   #abort: AbortController | null = null;
   #wake: (() => void) | null = null;
   #listeners = new Set<() => void>();
+  #healthListeners = new Set<(failed: boolean) => void>();
   #syncWaiters = new Set<() => void>();
   #run: Promise<void> | null = null;
   #openedAt = 0;
@@ -74,6 +75,18 @@ export class ListWatchCache<T> {
 
   get(key: string): T | undefined {
     return this.#items.get(key);
+  }
+
+  /** Called when the watch opens or closes (false), and after each failed attempt (true). */
+  onHealth(listener: (failed: boolean) => void): () => void {
+    this.#healthListeners.add(listener);
+    return () => this.#healthListeners.delete(listener);
+  }
+
+  #setWatching(on: boolean): void {
+    if (this.#watching === on) return;
+    this.#watching = on;
+    for (const l of this.#healthListeners) l(false);
   }
 
   onChange(listener: () => void): () => void {
@@ -160,7 +173,7 @@ export class ListWatchCache<T> {
           } else backoff = BACKOFF_START_MS;
         }
       } catch (err) {
-        this.#watching = false;
+        this.#setWatching(false);
         if (this.#stopped) break;
         // A failure after a long healthy stretch starts the backoff afresh.
         if (this.#openedAt && Date.now() - this.#openedAt > 10_000) backoff = BACKOFF_START_MS;
@@ -170,11 +183,12 @@ export class ListWatchCache<T> {
         if (this.#lastError.status === 503) this.#kube.markDisconnected(this.#lastError.message);
         this.#kube.log.warn('CACHE', `${this.spec.kind}: ${this.#lastError.message}; retrying in ${backoff} ms`);
         this.#settle();
+        for (const l of this.#healthListeners) l(true);
         await this.#sleep(backoff);
         backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
       }
     }
-    this.#watching = false;
+    this.#setWatching(false);
   }
 
   #sleep(ms: number): Promise<void> {
@@ -227,7 +241,7 @@ export class ListWatchCache<T> {
       const end = (result: WatchEnd) => {
         if (ended) return;
         ended = true;
-        this.#watching = false;
+        this.#setWatching(false);
         resolve(result);
       };
       const watch = new k8s.Watch(this.#kube.kc);
@@ -265,7 +279,7 @@ export class ListWatchCache<T> {
           this.#abort = controller;
           if (ended) return;
           if (this.#stopped) controller.abort();
-          this.#watching = true;
+          this.#setWatching(true);
           this.#openedAt ||= Date.now();
           this.#kube.markConnected();
         })
