@@ -122,11 +122,21 @@ export function estimateFromManifest(model: string, weightsBytes: number): VramE
 export interface EstimateSources {
   ollama?: Pick<OllamaFacts, 'modelFacts'>;
   registry?: ManifestSource;
+  /** How long to wait for Ollama's facts before going on without them. */
+  ollamaTimeoutMs?: number;
+}
+
+/** The value, or null when it fails or takes longer than `ms`. */
+function within<T>(p: Promise<T> | undefined, ms: number): Promise<T | null> {
+  if (!p) return Promise.resolve(null);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)));
+  return Promise.race([p.catch(() => null), late]).finally(() => clearTimeout(timer));
 }
 
 /** The best estimate available: what Ollama holds, else the registry manifest, else the name. */
 export async function estimateVram(model: string, sources: EstimateSources = {}): Promise<VramEstimate> {
-  const facts = await sources.ollama?.modelFacts(model).catch(() => null);
+  const facts = await within(sources.ollama?.modelFacts(model), sources.ollamaTimeoutMs ?? 3000);
   if (facts && facts.sizeBytes > 0) return estimateFromOllamaFacts(model, facts);
   const weights = await sources.registry?.weightsBytes(model).catch(() => null);
   if (weights && weights > 0) return estimateFromManifest(model, weights);

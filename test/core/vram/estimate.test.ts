@@ -150,6 +150,12 @@ describe('estimateVram sources', () => {
     expect(e.method).toBe('name');
   });
 
+  it('goes on without Ollama when it does not answer in time', async () => {
+    const ollama = { modelFacts: () => new Promise<null>(() => {}) };
+    const e = await estimateVram('mistral:7b', { ollama, ollamaTimeoutMs: 50 });
+    expect(e.method).toBe('name');
+  });
+
   it('falls back fast when the registry is unreachable', async () => {
     const started = Date.now();
     // A port nothing listens on, and an address that never answers.
