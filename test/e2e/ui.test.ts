@@ -104,6 +104,24 @@ describe.skipIf(!hasChromium)('the UI in Chromium against the simulated cluster'
     await page.screenshot({ path: '/tmp/kmm-e2e-main.png', fullPage: true });
   });
 
+  it('shows required vs available VRAM and what would fit when a model is too big', async () => {
+    const form = page.locator('form.deploy-form');
+    await form.locator('input[name=model_id]').fill('llama3.1:405b');
+    await form.getByTestId('estimate').waitFor();
+    await form.locator('input[name=deployment_name]').fill('too-big');
+    await form.locator('input[name=memory]').fill('400');
+    await form.getByRole('button', { name: 'Deploy' }).click();
+    const api = await stack.post('/api/deploy', { model_id: 'llama3.1:405b', deployment_name: 'too-big', memory: '400' });
+    expect(api.status).toBe(400);
+    const error = form.getByTestId('deploy-error');
+    await expect.poll(() => error.textContent()).toContain(String(api.body.error));
+    const text = (await error.textContent()) ?? '';
+    if (typeof api.body.required_vram_gb === 'number') expect(text).toContain(`Required ${gb(api.body.required_vram_gb)}`);
+    if (typeof api.body.available_vram_gb === 'number') expect(text).toContain(`available ${gb(api.body.available_vram_gb)}`);
+    const suggestions = Array.isArray(api.body.suggestions) ? (api.body.suggestions as unknown[]) : [];
+    for (const sgn of suggestions.filter((x): x is string => typeof x === 'string').slice(0, 3)) expect(text).toContain(sgn);
+  });
+
   it('pulls a model, follows its progress to success and lists it', async () => {
     await page.getByRole('tab', { name: 'Ollama models' }).click();
     await page.locator('input[name=pull_model]').fill(PULL_MODEL);
