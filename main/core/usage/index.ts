@@ -92,7 +92,8 @@ export async function createUsageSideWith(ctx: CoreContext, opts: UsageSideOptio
     await journal.append(parsed.data);
     flusher.schedule();
     if (known) {
-      const total = totalOf(known.doc) + pendingOf(known.doc).length;
+      // Cheap on purpose (a long outage can leave many pending): the ranking counts exactly.
+      const total = totalOf(known.doc) + journal.pendingCount;
       if (total !== lastTotal) {
         lastTotal = total;
         events.emit('usageChanged', { total_requests: total });

@@ -42,7 +42,7 @@ export class UsageJournal {
     this.#fd = fd;
     this.#entries = entries;
     this.#applied = applied;
-    this.#lastSeq = Math.max(applied, ...entries.map((e) => e.seq));
+    this.#lastSeq = entries.reduce((max, e) => Math.max(max, e.seq), applied);
   }
 
   /** Opens (or creates) the journal in `dir`; a torn last line from a crash is cut off. */
@@ -69,6 +69,10 @@ export class UsageJournal {
   /** Increments that are durable here and not yet known to be in the ConfigMap, in seq order. */
   pending(): JournalEntry[] {
     return this.#entries.slice();
+  }
+
+  get pendingCount(): number {
+    return this.#entries.length;
   }
 
   /** Seqs up to this are known to be in the ConfigMap. */

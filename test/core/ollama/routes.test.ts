@@ -91,6 +91,19 @@ describe('routes to Ollama', () => {
     }
   });
 
+  it('probes again when the operator changes the Ollama URL or the route order', async () => {
+    const w = await makeWorld(sim.kube, { routes: ['explicit', 'service-proxy'], ollamaUrl: other.url });
+    try {
+      expect((await w.side.handlers.listModels({})).route.kind).toBe('explicit');
+      w.ctx.settings.update({ ollamaUrl: null });
+      expect((await w.side.handlers.listModels({})).route.kind).toBe('service-proxy');
+      w.ctx.settings.update({ ollamaRoutes: ['port-forward'] });
+      expect((await w.side.handlers.listModels({})).route.kind).toBe('port-forward');
+    } finally {
+      await w.close();
+    }
+  });
+
   it('says which routes it tried when none answers', async () => {
     const w = await makeWorld(sim.kube, { routes: ['explicit', 'localhost'], ollamaUrl: 'http://127.0.0.1:9' });
     try {
