@@ -93,7 +93,7 @@ export const ollamaOperations = {
     rest: { method: 'GET', path: '/api/ollama/gguf-models' },
     summary: 'Curated models with their VRAM estimate and whether each fits now',
   }),
-  pullModel: op<{ success: true; message: string; model: string; progress: PullProgress }>()({
+  pullModel: op<{ success: true; message: string; model: string; progress: PullProgress; /** A pull of it was already running: this request joined it. */ joined: boolean }>()({
     input: z.object({ model: modelName }),
     rest: { method: 'POST', path: '/api/ollama/pull', status: 202 },
     summary: 'Start (or join) a background pull',

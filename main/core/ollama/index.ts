@@ -67,6 +67,7 @@ export async function createOllamaSideWith(
         message: joined ? `Pull of ${model} already running; joined it` : `Pull of ${model} started`,
         model,
         progress,
+        joined,
       };
     },
     async pullProgress({ model }) {

@@ -65,6 +65,8 @@ describe('pulls', () => {
       expect(mid!.message).toBe(`downloading: ${mid!.progress}%`);
       const joined = await dispatch(h(), 'pullModel', { model: 'llama3.2:1b' });
       expect(joined.message).toMatch(/joined/);
+      expect(joined.joined).toBe(true);
+      expect(started.joined).toBe(false);
       expect(sim.ollama.state.pullCounts.get('llama3.2:1b')).toBe(1);
       const done = await until(() => progressOf('llama3.2:1b'), terminal, 15_000);
       expect(done).toMatchObject({ status: 'success', progress: 100, error: null });

@@ -189,27 +189,29 @@ describe('usage side', () => {
   it('reset clears the counts for every instance and drops increments accepted before it', async () => {
     await deleteCm();
     const a = await createUsageSideWith(ctxFor(), { minIntervalMs: 50, cacheMs: 200 });
-    // b writes rarely, so its increments are still pending when a resets.
-    const b = await createUsageSideWith(ctxFor(), { minIntervalMs: 1500, cacheMs: 200 });
+    // b writes at most every 1.5 s, so an increment right after its first write stays pending.
+    const ctxB = ctxFor();
+    const b = await createUsageSideWith(ctxB, { minIntervalMs: 1500, cacheMs: 200 });
     try {
       await a.track('mistral:7b');
-      await a.track('mistral:7b');
+      await b.track('mistral:7b'); // b's first write goes at once
       await until(counts, (c) => c['mistral:7b'] === 2);
-      await new Promise((r) => setTimeout(r, 1600));
-      await b.track('mistral:7b'); // accepted before the reset, not yet written
+      await b.track('mistral:7b'); // accepted before the reset, still pending in b's journal
+      expect((await handlersOf(b).usageRanking({})).pending).toBe(1);
       await new Promise((r) => setTimeout(r, 5));
       const res = await handlersOf(a).resetUsage({});
       expect(res.success).toBe(true);
       expect(await counts()).toEqual({});
-      await new Promise((r) => setTimeout(r, 1700)); // b's flush runs: the pre-reset increment is dropped
+      // b's next write finds the reset: the pending increment is dropped, not counted.
+      await until(async () => ctxB.lines, (l) => l.some((x) => x.includes('dropped 1 accepted before a reset')), 4000);
+      expect(ctxB.lines.some((x) => x.includes('dropped 1 accepted before a reset'))).toBe(true);
+      expect(await counts()).toEqual({});
       await new Promise((r) => setTimeout(r, 250));
       const rb = await handlersOf(b).usageRanking({});
-      expect(rb.total_requests).toBe(0);
-      expect(rb.pending).toBe(0);
-      expect(await counts()).toEqual({});
+      expect(rb).toMatchObject({ total_requests: 0, pending: 0, models: [] });
       await b.track('qwen2.5:7b'); // after the reset: counted
       await a.track('qwen2.5:7b');
-      expect(await until(counts, (c) => c['qwen2.5:7b'] === 2)).toEqual({ 'qwen2.5:7b': 2 });
+      expect(await until(counts, (c) => c['qwen2.5:7b'] === 2, 4000)).toEqual({ 'qwen2.5:7b': 2 });
       await new Promise((r) => setTimeout(r, 250));
       expect((await handlersOf(a).usageRanking({})).total_requests).toBe(2);
     } finally {
