@@ -16,7 +16,7 @@ import { totalOf, type UsageDoc } from './doc.ts';
 import { UsageFlusher } from './flusher.ts';
 import { UsageJournal } from './journal.ts';
 import { rank } from './ranking.ts';
-import { claimSlot } from './slot.ts';
+import { claimSlot, journalRoot } from './slot.ts';
 import { watchUsage } from './watch.ts';
 
 export interface UsageSideOptions {
@@ -44,7 +44,7 @@ export async function createUsageSide(ctx: CoreContext): Promise<UsageSide> {
 
 export async function createUsageSideWith(ctx: CoreContext, opts: UsageSideOptions): Promise<UsageSide> {
   const { log, events } = ctx;
-  const slot = await claimSlot(ctx.stateDir);
+  const slot = await claimSlot(journalRoot(ctx.stateDir, ctx.kube.server ?? '', ctx.kube.namespace));
   const journal = await UsageJournal.open(slot.dir);
   const cm = new UsageConfigMap(ctx.kube);
   const cacheMs = opts.cacheMs ?? 500;

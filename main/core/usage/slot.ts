@@ -1,6 +1,7 @@
 // One journal belongs to one live process. The desktop app and the headless server may
 // share a state folder, so a process takes the first slot whose lock is free (or held by a
 // dead process, as after SIGKILL) and keeps it while it runs.
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 
@@ -11,8 +12,17 @@ export interface Slot {
 
 const MAX_SLOTS = 16;
 
-export async function claimSlot(stateDir: string): Promise<Slot> {
-  const root = path.join(stateDir, 'usage');
+/**
+ * The journal folder of one cluster and namespace: pending increments must only ever be
+ * flushed into the ConfigMap they were accepted for, even when the operator switches
+ * context or runs the demo cluster from the same state folder.
+ */
+export function journalRoot(stateDir: string, server: string, namespace: string): string {
+  const key = createHash('sha256').update(`${server}\n${namespace}`).digest('hex').slice(0, 12);
+  return path.join(stateDir, 'usage', `${namespace}-${key}`);
+}
+
+export async function claimSlot(root: string): Promise<Slot> {
   await fs.mkdir(root, { recursive: true });
   for (let i = 0; i < MAX_SLOTS; i++) {
     const dir = i === 0 ? root : path.join(root, `slot-${i}`);

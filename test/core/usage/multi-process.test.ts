@@ -11,6 +11,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startKubeSim, type KubeSim } from '../../sim/kube/server.ts';
 import { CONFIGMAP_NAME } from '../../../main/core/usage/configmap.ts';
 import { parseJournal } from '../../../main/core/usage/journal.ts';
+import { journalRoot } from '../../../main/core/usage/slot.ts';
 import { testContext, tempDir } from './context.ts';
 
 const TRACKER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'tracker.ts');
@@ -70,7 +71,7 @@ function send(t: Tracker, model: string): void {
 
 /** Every seq this instance ever made durable: the journal's high-water mark. */
 function durableSeqs(stateDir: string): number {
-  const { entries, applied } = parseJournal(readFileSync(path.join(stateDir, 'usage', 'journal.ndjson'), 'utf8'));
+  const { entries, applied } = parseJournal(readFileSync(path.join(journalRoot(stateDir, sim.url, 'model-hosting'), 'journal.ndjson'), 'utf8'));
   return Math.max(applied, ...entries.map((e) => e.seq));
 }
 
@@ -126,5 +127,5 @@ it('three processes, one killed with SIGKILL and restarted: the ConfigMap has ex
   const counts = JSON.parse(cm.data?.['usage.json'] ?? '{}') as Record<string, number>;
   expect(counts).toEqual(Object.fromEntries(expected));
   // Every journal is empty: all of it is in the ConfigMap.
-  for (const d of dirs) expect(parseJournal(readFileSync(path.join(d, 'usage', 'journal.ndjson'), 'utf8')).entries).toEqual([]);
+  for (const d of dirs) expect(parseJournal(readFileSync(path.join(journalRoot(d, sim.url, 'model-hosting'), 'journal.ndjson'), 'utf8')).entries).toEqual([]);
 }, 30_000);

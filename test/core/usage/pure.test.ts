@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeDoc, encodeDoc } from '../../../main/core/usage/doc.ts';
 import { parseJournal } from '../../../main/core/usage/journal.ts';
 import { rank } from '../../../main/core/usage/ranking.ts';
+import { journalRoot } from '../../../main/core/usage/slot.ts';
 
 describe('usage pieces', () => {
   it('reads the seed formats and writes one readable map', () => {
@@ -33,5 +34,15 @@ describe('usage pieces', () => {
     expect(j.applied).toBe(3);
     expect(j.entries).toEqual([{ seq: 4, model: 'a', t: 1 }]);
     expect(j.validLength).toBe(text.lastIndexOf('\n') + 1);
+  });
+});
+
+describe('journalRoot', () => {
+  it('gives each cluster and namespace its own journal, so no increment is flushed into another ConfigMap', () => {
+    const a = journalRoot('/state', 'https://prod.example:6443', 'model-hosting');
+    expect(journalRoot('/state', 'https://prod.example:6443', 'model-hosting')).toBe(a);
+    expect(journalRoot('/state', 'https://127.0.0.1:40000', 'model-hosting')).not.toBe(a);
+    expect(journalRoot('/state', 'https://prod.example:6443', 'team-a')).not.toBe(a);
+    expect(a.startsWith('/state/usage/model-hosting-')).toBe(true);
   });
 });

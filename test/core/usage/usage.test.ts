@@ -10,6 +10,7 @@ import { AppError } from '../../../main/core/errors.ts';
 import type { Handlers } from '../../../preload/contract/index.ts';
 import { createUsageSideWith, type UsageSide } from '../../../main/core/usage/index.ts';
 import { CONFIGMAP_NAME } from '../../../main/core/usage/configmap.ts';
+import { journalRoot } from '../../../main/core/usage/slot.ts';
 import { testContext, tempDir } from './context.ts';
 
 let sim: KubeSim;
@@ -129,7 +130,7 @@ describe('usage side', () => {
   it('replays the journal after a crash without counting what the ConfigMap already has', async () => {
     await deleteCm();
     const stateDir = tempDir('kmm-replay-');
-    const dir = path.join(stateDir, 'usage');
+    const dir = journalRoot(stateDir, sim.url, NS);
     mkdirSync(dir, { recursive: true });
     const id = 'test-instance-0001';
     writeFileSync(path.join(dir, 'instance-id'), id + '\n');
