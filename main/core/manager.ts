@@ -44,7 +44,13 @@ export class ModelManager {
     const log = options.log ?? consoleLogger;
     const env = options.env ?? process.env;
     const saved = options.settings.get();
-    const { kc, source } = loadKubeConfig({ ...options, context: options.context ?? saved.context }, env);
+    const { kc, source } = loadKubeConfig(options, env);
+    // A context saved in the settings may have left the kubeconfig since: say so and use the
+    // kubeconfig's current one rather than refuse to start. One asked for explicitly must exist.
+    if (!options.context && saved.context && saved.context !== kc.getCurrentContext()) {
+      if (kc.getContextObject(saved.context)) kc.setCurrentContext(saved.context);
+      else log.warn('K8S', `saved context "${saved.context}" is not in ${source}; using "${kc.getCurrentContext()}"`);
+    }
     const namespace = resolveNamespace(kc, options.namespace ?? saved.namespace, env);
     const kube = new KubeClient(kc, namespace, source, log);
     log.info('K8S', `using ${source}, context ${kube.context}, namespace ${namespace}`);
