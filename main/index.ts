@@ -24,6 +24,10 @@ const PRELOAD = join(OUT, 'preload', 'index.cjs');
 let quitting = false;
 let win: BrowserWindow | null = null;
 
+// A separate settings and state folder (the demo uses one, so that it never touches the
+// operator's own settings or usage journal); must be set before anything reads userData.
+if (process.env.MODEL_MANAGER_CONFIG_DIR) app.setPath('userData', process.env.MODEL_MANAGER_CONFIG_DIR);
+
 if (!app.requestSingleInstanceLock()) app.quit();
 else void app.whenReady().then(start, fail);
 

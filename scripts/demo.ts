@@ -18,7 +18,7 @@ sim.kube.writeKubeconfig(kubeconfig);
 console.log(`[APP] simulated cluster at ${sim.kube.url}, Ollama at ${sim.ollama.url}`);
 console.log(`[APP] kubeconfig: ${kubeconfig} (try: KUBECONFIG=${kubeconfig} kubectl get nodes)`);
 
-const env = { ...process.env, KUBECONFIG: kubeconfig, MODEL_MANAGER_CONFIG_DIR: join(dir, "config") };
+const env = { ...process.env, KUBECONFIG: kubeconfig, MODEL_MANAGER_CONFIG_DIR: join(dir, 'config') };
 const [cmd, args] = web
   ? [process.execPath, ['main/serve.ts', '--port', process.env.PORT ?? '8080']]
   : ['npx', ['electron-vite', 'dev']];
