@@ -20,7 +20,7 @@ console.log(`[APP] kubeconfig: ${kubeconfig} (try: KUBECONFIG=${kubeconfig} kube
 
 const env = { ...process.env, KUBECONFIG: kubeconfig, MODEL_MANAGER_CONFIG_DIR: join(dir, 'config') };
 const [cmd, args] = web
-  ? [process.execPath, ['main/serve.ts', '--port', process.env.PORT ?? '8080']]
+  ? [process.execPath, ['main/serve.ts', '--build-renderer', '--port', process.env.PORT ?? '8080']]
   : ['npx', ['electron-vite', 'dev']];
 const app = spawn(cmd, args, { stdio: 'inherit', env });
 
