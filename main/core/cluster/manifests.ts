@@ -8,6 +8,7 @@ import { ESTIMATE_METHOD_ANNOTATION, MANAGED_BY, MANAGER, MODEL_ID_ANNOTATION, M
 export const OLLAMA_PORT = 11434;
 // Serve, wait until the server answers, pull "$MODEL", keep serving.
 export const START_SCRIPT = 'ollama serve & until ollama list >/dev/null 2>&1; do sleep 1; done; ollama pull "$MODEL"; wait';
+export const READY_SCRIPT = 'ollama show "$MODEL" >/dev/null 2>&1';
 
 /** A label value for a model name: "llama3.1:8b" → "llama3.1-8b" (≤ 63 chars, alphanumeric ends). */
 export function labelSafe(value: string): string {
@@ -64,10 +65,18 @@ export function deploymentManifest(s: ModelDeploymentSpec): k8s.V1Deployment {
               ],
               ports: [{ name: 'http', containerPort: OLLAMA_PORT, protocol: 'TCP' }],
               resources: { requests: { ...resources }, limits: { ...resources } },
+              // Ready means the model is there to answer, not just that Ollama started:
+              // until the pull ends the deployment shows as Starting.
               readinessProbe: {
-                httpGet: { path: '/api/version', port: OLLAMA_PORT },
+                exec: { command: ['/bin/sh', '-c', READY_SCRIPT] },
                 initialDelaySeconds: 5,
                 periodSeconds: 10,
+              },
+              livenessProbe: {
+                httpGet: { path: '/api/version', port: OLLAMA_PORT },
+                initialDelaySeconds: 30,
+                periodSeconds: 20,
+                failureThreshold: 6,
               },
             },
           ],

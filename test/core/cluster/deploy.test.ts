@@ -49,7 +49,8 @@ describe('deploy', () => {
     expect(c.env).toContainEqual({ name: 'MODEL', value: 'llama3.1:8b' });
     expect(c.command?.join(' ')).not.toContain('llama3.1');
     expect(c.command?.[2]).toBe(START_SCRIPT);
-    expect(c.readinessProbe?.httpGet).toMatchObject({ path: '/api/version', port: 11434 });
+    expect(c.readinessProbe?.exec?.command?.at(-1)).toBe('ollama show "$MODEL" >/dev/null 2>&1');
+    expect(c.livenessProbe?.httpGet).toMatchObject({ path: '/api/version', port: 11434 });
 
     const svc = await side.ctx.kube.core.readNamespacedService({ name: 'llama-small', namespace: 'model-hosting' });
     expect(svc.spec?.type).toBe('ClusterIP');
