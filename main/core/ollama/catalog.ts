@@ -2,43 +2,42 @@
 // registry has no list API, so "asking the registry" means reading the manifests of the
 // curated names (real download sizes, names that no longer exist dropped) within ~1 s;
 // when it does not answer, the curated sizes stand. The whole answer comes within 2 s.
-import { Agent, request } from 'undici';
+// The model table and the registry client are the cluster side's (main/core/vram).
 import type { CatalogEntry, CatalogResult, VramEstimate } from '../../../preload/contract/index.ts';
 import type { Logger } from '../log.ts';
 import type { GpuFacts } from '../ports.ts';
-import { CURATED_MODELS, type CuratedModel } from './catalog-data.ts';
-import type { OllamaClient } from './client.ts';
-import { sameModel, tags } from './models.ts';
+import { CURATED, type CatalogueModel } from '../vram/catalogue.ts';
+import { DEFAULT_REGISTRY_URL, registryManifests, type ManifestLookup, type ManifestSource } from '../vram/registry.ts';
+import type { OllamaLists } from './models.ts';
+import { sameModel } from './models.ts';
 
 const REGISTRY_BUDGET_MS = 1_000;
 const STEP_BUDGET_MS = 1_200;
-const REGISTRY_OK_TTL_MS = 60 * 60_000;
-const REGISTRY_FAIL_TTL_MS = 60_000;
-const MANIFEST_ACCEPT = 'application/vnd.docker.distribution.manifest.v2+json';
 
-type RegistryView = { ok: boolean; sizes: Map<string, number>; missing: Set<string>; at: number };
+type RegistryView = { ok: boolean; sizes: Map<string, number>; missing: Set<string> };
 
 export class Catalog {
-  readonly #client: OllamaClient;
+  readonly #lists: OllamaLists;
   readonly #gpu: GpuFacts;
   readonly #log: Logger;
-  readonly #registry: string;
-  readonly #agent = new Agent({ keepAliveTimeout: 10_000, connect: { timeout: REGISTRY_BUDGET_MS } });
-  #view: RegistryView | null = null;
-  #checking: Promise<RegistryView> | null = null;
+  readonly #registryUrl: string;
+  readonly #registry: ManifestSource;
+  /** Said once per outage, not on every catalogue. */
+  #quiet = false;
 
-  constructor(client: OllamaClient, gpu: GpuFacts, env: NodeJS.ProcessEnv, log: Logger) {
-    this.#client = client;
+  constructor(lists: OllamaLists, gpu: GpuFacts, env: NodeJS.ProcessEnv, log: Logger) {
+    this.#lists = lists;
     this.#gpu = gpu;
     this.#log = log;
-    this.#registry = (env.OLLAMA_REGISTRY_URL || 'https://registry.ollama.ai').replace(/\/+$/, '');
+    this.#registryUrl = env.OLLAMA_REGISTRY_URL || DEFAULT_REGISTRY_URL;
+    this.#registry = registryManifests(this.#registryUrl, REGISTRY_BUDGET_MS, { log });
   }
 
   async get(): Promise<CatalogResult> {
-    const models = CURATED_MODELS;
+    const models = CURATED;
     const [view, held, free, estimates] = await Promise.all([
       this.#registryView(models),
-      within(tags(this.#client, STEP_BUDGET_MS), STEP_BUDGET_MS, []),
+      within(this.#lists.tags(), STEP_BUDGET_MS, []),
       within(this.#gpu.freeVram(), STEP_BUDGET_MS, null),
       Promise.all(models.map((m) => within(this.#gpu.estimate(m.name), STEP_BUDGET_MS, null))),
     ]);
@@ -47,7 +46,7 @@ export class Catalog {
     models.forEach((m, i) => {
       if (view.ok && view.missing.has(m.name)) return; // the registry no longer has it
       const registryBytes = view.sizes.get(m.name);
-      const size_gb = registryBytes ? Math.round((registryBytes / 1e9) * 100) / 100 : m.size_gb;
+      const size_gb = registryBytes ? Math.round((registryBytes / 1e9) * 100) / 100 : m.downloadGb;
       const estimate = estimates[i] ?? fallbackEstimate(m, size_gb);
       entries.push({
         name: m.name,
@@ -67,57 +66,29 @@ export class Catalog {
     };
   }
 
-  async #registryView(models: CuratedModel[]): Promise<RegistryView> {
-    const v = this.#view;
-    if (v && Date.now() - v.at < (v.ok ? REGISTRY_OK_TTL_MS : REGISTRY_FAIL_TTL_MS)) return v;
-    this.#checking ??= this.#check(models).finally(() => (this.#checking = null));
-    return this.#checking;
-  }
-
-  async #check(models: CuratedModel[]): Promise<RegistryView> {
-    const signal = AbortSignal.timeout(REGISTRY_BUDGET_MS);
+  /** Manifests of the curated names (cached, and answered at once while the registry is down). */
+  async #registryView(models: readonly CatalogueModel[]): Promise<RegistryView> {
+    const unknown: ManifestLookup = { kind: 'unknown' };
+    const answers = await Promise.all(models.map((m) => within(this.#registry.lookup(m.name), REGISTRY_BUDGET_MS, unknown)));
     const sizes = new Map<string, number>();
     const missing = new Set<string>();
-    let answered = 0;
-    await Promise.all(
-      models.map(async (m) => {
-        const [repo, tag = 'latest'] = m.name.split(':');
-        try {
-          const res = await request(`${this.#registry}/v2/library/${repo}/manifests/${tag}`, {
-            dispatcher: this.#agent,
-            headers: { accept: MANIFEST_ACCEPT },
-            signal,
-          });
-          const text = await res.body.text();
-          if (res.statusCode === 404) {
-            answered++;
-            missing.add(m.name);
-            return;
-          }
-          if (res.statusCode !== 200) return;
-          const manifest = JSON.parse(text) as { layers?: { size?: number }[]; config?: { size?: number } };
-          const bytes = (manifest.layers ?? []).reduce((s, l) => s + (typeof l.size === 'number' ? l.size : 0), 0);
-          answered++;
-          if (bytes > 0) sizes.set(m.name, bytes);
-        } catch {
-          // unreachable or too slow: the curated size stands
-        }
-      }),
-    );
-    const ok = answered > 0 && sizes.size > 0;
-    if (!ok) this.#log.info('OLLAMA', `registry ${this.#registry} did not answer within ${REGISTRY_BUDGET_MS} ms; using the curated catalogue`);
-    const view = { ok, sizes, missing: ok ? missing : new Set<string>(), at: Date.now() };
-    this.#view = view;
-    return view;
+    answers.forEach((a, i) => {
+      const name = models[i]!.name;
+      if (a.kind === 'missing') missing.add(name);
+      else if (a.kind === 'found' && a.totalBytes > 0) sizes.set(name, a.totalBytes);
+    });
+    // Names are dropped only on a registry that also gave sizes: a 404 for everything is a wrong URL, not an empty library.
+    const ok = sizes.size > 0;
+    if (!ok && !this.#quiet) this.#log.info('OLLAMA', `registry ${this.#registryUrl} did not answer within ${REGISTRY_BUDGET_MS} ms; using the curated catalogue`);
+    this.#quiet = !ok;
+    return { ok, sizes, missing: ok ? missing : new Set<string>() };
   }
 
-  async close(): Promise<void> {
-    await this.#agent.close().catch(() => {});
-  }
+  async close(): Promise<void> {}
 }
 
 /** When the cluster side cannot estimate in time: weights from the download size, a 4k-context KV cache and runtime overhead. */
-export function fallbackEstimate(m: CuratedModel, sizeGb: number): VramEstimate {
+export function fallbackEstimate(m: Pick<CatalogueModel, 'name'>, sizeGb: number): VramEstimate {
   const kv = 0.5;
   const overhead = 0.5;
   return {

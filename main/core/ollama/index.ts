@@ -7,7 +7,7 @@ import type { GpuFacts, OllamaFacts } from '../ports.ts';
 import { Catalog } from './catalog.ts';
 import { OllamaClient } from './client.ts';
 import { generate, generateStream } from './generate.ts';
-import { deleteModel, listModels, ollamaFacts } from './models.ts';
+import { deleteModel, listModels, OllamaLists, ollamaFacts } from './models.ts';
 import { PullManager, type PullOptions } from './pulls.ts';
 
 type OllamaHandlers = Pick<
@@ -39,7 +39,12 @@ export async function createOllamaSideWith(
     idleTimeoutMs: opts.idleTimeoutMs ?? 120_000,
     resumes: opts.resumes ?? 2,
   });
-  const catalog = new Catalog(client, gpu, ctx.env, log);
+  const lists = new OllamaLists(client);
+  // What Ollama holds changes when a pull ends (even a failed one may have left layers) or a model is deleted.
+  const offPull = events.on('pullProgress', (p) => {
+    if (p.finished_at) lists.invalidate();
+  });
+  const catalog = new Catalog(lists, gpu, ctx.env, log);
   // Find a route in the background so health can show one soon; requests wait for it anyway.
   client.resolve().catch(() => {});
 
@@ -53,9 +58,13 @@ export async function createOllamaSideWith(
   };
 
   const handlers: OllamaHandlers = {
-    listModels: () => listModels(client),
+    listModels: () => listModels(client, lists),
     async deleteModel({ model }) {
-      await deleteModel(client, model);
+      try {
+        await deleteModel(client, model);
+      } finally {
+        lists.invalidate();
+      }
       log.info('OLLAMA', `deleted model ${model}`);
       return { success: true, message: `Model ${model} deleted`, model };
     },
@@ -98,8 +107,9 @@ export async function createOllamaSideWith(
 
   return {
     handlers,
-    facts: ollamaFacts(client),
+    facts: ollamaFacts(client, lists),
     async close() {
+      offPull();
       await pulls.close();
       await catalog.close();
       await client.close();

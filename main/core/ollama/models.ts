@@ -37,8 +37,69 @@ export async function ps(client: OllamaClient): Promise<PsModel[]> {
   return Array.isArray(r.models) ? r.models : [];
 }
 
-export async function listModels(client: OllamaClient): Promise<ModelsResult> {
-  const [held, loaded] = await Promise.all([tags(client), ps(client).catch(() => [] as PsModel[])]);
+/** One answer shared by concurrent callers (single-flight) and kept `ttlMs` after it came; a failure is not kept. */
+class Kept<T> {
+  readonly #ask: () => Promise<T>;
+  readonly #ttlMs: number;
+  // `at` is null while the request runs: callers meanwhile share it, however long it takes.
+  #entry: { p: Promise<T>; at: number | null } | null = null;
+
+  constructor(ask: () => Promise<T>, ttlMs: number) {
+    this.#ask = ask;
+    this.#ttlMs = ttlMs;
+  }
+
+  get(fresh: boolean): Promise<T> {
+    const e = this.#entry;
+    if (!fresh && e && (e.at === null || Date.now() - e.at < this.#ttlMs)) return e.p;
+    const entry: { p: Promise<T>; at: number | null } = { p: this.#ask(), at: null };
+    this.#entry = entry;
+    entry.p.then(
+      () => (entry.at = Date.now()),
+      () => this.#entry === entry && (this.#entry = null),
+    );
+    return entry.p;
+  }
+
+  drop(): void {
+    this.#entry = null;
+  }
+}
+
+/**
+ * /api/tags and /api/ps shared for a short while: the catalogue's ~40 estimates each ask for
+ * the facts of a model, and through the service proxy every request costs. Invalidated when
+ * a pull finishes or a model is deleted.
+ */
+export class OllamaLists {
+  readonly #tags: Kept<TagModel[]>;
+  readonly #ps: Kept<PsModel[]>;
+
+  constructor(client: OllamaClient, ttlMs = 2_000) {
+    this.#tags = new Kept(() => tags(client), ttlMs);
+    this.#ps = new Kept(() => ps(client), ttlMs);
+  }
+
+  /** What Ollama holds; `fresh` asks again (and keeps that answer for the others). */
+  tags(fresh = false): Promise<TagModel[]> {
+    return this.#tags.get(fresh);
+  }
+
+  /** What is loaded. */
+  ps(fresh = false): Promise<PsModel[]> {
+    return this.#ps.get(fresh);
+  }
+
+  /** Forget what was kept: the next call asks Ollama. */
+  invalidate(): void {
+    this.#tags.drop();
+    this.#ps.drop();
+  }
+}
+
+/** The seed's model list: always asked afresh (the operator asked), and kept for the others. */
+export async function listModels(client: OllamaClient, lists: OllamaLists): Promise<ModelsResult> {
+  const [held, loaded] = await Promise.all([lists.tags(true), lists.ps(true).catch(() => [] as PsModel[])]);
   const models: OllamaModel[] = held.map((m) => {
     const name = m.name ?? m.model ?? '';
     const run = loaded.find((l) => sameModel(l.name ?? l.model ?? '', name) || (!!m.digest && l.digest === m.digest));
@@ -66,18 +127,18 @@ export async function deleteModel(client: OllamaClient, model: string): Promise<
   await client.json({ method: 'DELETE', path: '/api/delete', body: { model }, safe: false, what: `delete ${model}` });
 }
 
-export function ollamaFacts(client: OllamaClient): OllamaFacts {
+export function ollamaFacts(client: OllamaClient, lists: OllamaLists): OllamaFacts {
   return {
     async loadedVramBytes() {
       try {
-        return (await ps(client)).reduce((sum, m) => sum + (typeof m.size_vram === 'number' ? m.size_vram : 0), 0);
+        return (await lists.ps()).reduce((sum, m) => sum + (typeof m.size_vram === 'number' ? m.size_vram : 0), 0);
       } catch {
         return null;
       }
     },
     async modelFacts(model) {
       try {
-        const [held, loaded] = await Promise.all([tags(client), ps(client).catch(() => [] as PsModel[])]);
+        const [held, loaded] = await Promise.all([lists.tags(), lists.ps().catch(() => [] as PsModel[])]);
         const m = held.find((t) => sameModel(t.name ?? t.model ?? '', model));
         if (!m) return null;
         const show = await client.json<{ model_info?: Record<string, unknown> }>({
