@@ -181,6 +181,9 @@ describe('catalogue', () => {
       for (const n of ['llama3.1:8b', 'llama3.2:3b', 'llama3.3:70b', 'qwen2.5-coder:7b', 'deepseek-r1:7b', 'gemma3:4b', 'mistral:7b', 'phi4:14b', 'codellama:7b', 'deepseek-coder:6.7b', 'tinyllama:1.1b']) {
         expect(names).toContain(n);
       }
+      // Download sizes from the one model table (REFERENCE.md's list where it has them).
+      expect(r.models.find((m) => m.name === 'llama3.1:8b')?.size_gb).toBe(4.7);
+      expect(r.models.find((m) => m.name === 'llama3.1:70b')?.size_gb).toBe(40);
       expect(r.largest_free_gpu_gb).toBe(10);
       expect(r.available_vram_gb).toBe(30);
       for (const m of r.models) {
