@@ -9,6 +9,7 @@ import { consoleLogger as log } from './core/log.ts';
 import { startRestServer } from './rest/server.ts';
 import type { AppOrigins } from './shell/app-url.ts';
 import { registerIpc } from './shell/ipc.ts';
+import { loginShellPath, mergePath } from './shell/login-path.ts';
 import { RestSwitch } from './shell/rest-switch.ts';
 import { desktopSettings } from './shell/settings-store.ts';
 import { createTray } from './shell/tray.ts';
@@ -39,6 +40,8 @@ function fail(err: unknown): void {
 }
 
 async function start(): Promise<void> {
+  // Before the kubeconfig is read: its exec plugins must be on PATH.
+  process.env.PATH = mergePath(process.env.PATH, await loginShellPath());
   const settings = desktopSettings();
   const host = await ManagerHost.start({ settings, log, stateDir: app.getPath('userData') });
   hardenSession(origins, log);
