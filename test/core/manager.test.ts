@@ -42,3 +42,12 @@ it('refuses a context asked for explicitly that the kubeconfig does not have', a
   await expect(attempt).rejects.toBeInstanceOf(AppError);
   await expect(attempt).rejects.toMatchObject({ status: 400, message: expect.stringContaining('"nope"') });
 });
+
+it('says plainly that there is no kubeconfig, instead of inventing a cluster at localhost:8080', async () => {
+  const { settings, stateDir } = fresh();
+  const env = { KUBECONFIG: join(stateDir, 'missing-kubeconfig') };
+  await expect(ModelManager.create({ settings, stateDir, env, log: memoryLogger() })).rejects.toMatchObject({
+    status: 400,
+    message: expect.stringContaining('no kubeconfig found'),
+  });
+});

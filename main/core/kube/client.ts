@@ -1,6 +1,9 @@
 // The one Kubernetes client: loads the config, applies a timeout to every call, knows
 // whether the API server answers, and turns ApiExceptions into errors that say what
 // failed and why.
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../log.ts';
@@ -29,6 +32,11 @@ export function loadKubeConfig(target: KubeTarget, env: NodeJS.ProcessEnv = proc
     kc.loadFromCluster();
     source = 'in-cluster service account';
   } else {
+    const files = (env.KUBECONFIG || join(homedir(), '.kube', 'config')).split(delimiter).filter(Boolean);
+    // Without this, client-node would quietly invent a cluster at localhost:8080.
+    if (!files.some((f) => existsSync(f))) {
+      throw new AppError(400, `no kubeconfig found (${files.join(', ')}) and not running in a pod: set KUBECONFIG, or try "npm run demo" for a simulated cluster`);
+    }
     kc.loadFromDefault();
     source = env.KUBECONFIG || '~/.kube/config';
   }
