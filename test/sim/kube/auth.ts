@@ -1,6 +1,10 @@
-// Bearer-token authentication and the one authorization rule the simulator has:
-// the read-only user may get, list and watch, and nothing else.
+// Authentication (bearer tokens, and TLS client certificates signed by the simulator's CA:
+// CN = user, O = groups, as the real x509 authenticator reads them) and the few
+// authorization rules the simulator has: the read-only user may get, list and watch; a
+// namespaced user may do anything in its namespace and nothing outside it (as a RoleBinding
+// to "admin" in one namespace gives).
 import type { IncomingMessage } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import type { ResourceInfo } from './resources.ts';
 import { qualified } from './resources.ts';
 import { errors } from './status.ts';
@@ -8,6 +12,17 @@ import { errors } from './status.ts';
 export interface User {
   name: string;
   readOnly: boolean;
+  groups?: string[];
+  /** Confined to this namespace: no cluster-scoped resources, no all-namespaces lists. */
+  namespace?: string;
+}
+
+/** Certificate users: O=system:masters has full access; O=sim:viewers reads only; anything else is unknown. */
+export const CERT_ADMIN_GROUP = 'system:masters';
+export const CERT_VIEWER_GROUP = 'sim:viewers';
+
+function asList(v: string | string[] | undefined): string[] {
+  return v === undefined ? [] : Array.isArray(v) ? v : [v];
 }
 
 export class Authenticator {
@@ -17,8 +32,26 @@ export class Authenticator {
     this.users.set(token, user);
   }
 
-  /** The user for a request; undefined for no token at all (anonymous). A wrong token is a 401. */
+  /** The user of a verified client certificate, undefined without one; a certificate the CA did not sign is a 401. */
+  private certUser(req: IncomingMessage): User | undefined {
+    const sock = req.socket as TLSSocket;
+    if (typeof sock.getPeerCertificate !== 'function') return undefined;
+    const cert = sock.getPeerCertificate();
+    if (!cert || !cert.subject) return undefined;
+    if (!sock.authorized) throw errors.unauthorized();
+    const name = asList(cert.subject.CN)[0];
+    const groups = asList(cert.subject.O);
+    if (!name) throw errors.unauthorized();
+    if (groups.includes(CERT_ADMIN_GROUP)) return { name, groups, readOnly: false };
+    // A valid certificate of a user no role binds: authenticated, allowed to read only.
+    return { name, groups, readOnly: true };
+  }
+
+  /** The user for a request; undefined for no credential at all (anonymous). A wrong token or certificate is a 401. */
   authenticate(req: IncomingMessage): User | undefined {
+    // The x509 authenticator runs before the token one on a real API server.
+    const byCert = this.certUser(req);
+    if (byCert) return byCert;
     const h = req.headers.authorization;
     if (!h) return undefined;
     const m = /^Bearer\s+(.+)$/i.exec(h);
@@ -30,6 +63,17 @@ export class Authenticator {
 
 const readVerbs = new Set(['get', 'list', 'watch']);
 
+function forbidden(user: User, verb: string, r: ResourceInfo, namespace: string | undefined, name?: string, subresource?: string) {
+  const what = name ? `${qualified(r)} "${name}"` : qualified(r);
+  const resource = subresource ? `${r.plural}/${subresource}` : r.plural;
+  const scope = namespace ? `in the namespace "${namespace}"` : 'at the cluster scope';
+  return errors.forbidden(
+    `${what} is forbidden: User "${user.name}" cannot ${verb} resource "${resource}" in API group "${r.group}" ${scope}`,
+    r,
+    name,
+  );
+}
+
 export function authorize(
   user: User,
   verb: string,
@@ -38,13 +82,7 @@ export function authorize(
   name?: string,
   subresource?: string,
 ): void {
+  if (user.namespace !== undefined && namespace !== user.namespace) throw forbidden(user, verb, r, namespace, name, subresource);
   if (!user.readOnly || readVerbs.has(verb)) return;
-  const what = name ? `${qualified(r)} "${name}"` : qualified(r);
-  const resource = subresource ? `${r.plural}/${subresource}` : r.plural;
-  const scope = namespace ? `in the namespace "${namespace}"` : 'at the cluster scope';
-  throw errors.forbidden(
-    `${what} is forbidden: User "${user.name}" cannot ${verb} resource "${resource}" in API group "${r.group}" ${scope}`,
-    r,
-    name,
-  );
+  throw forbidden(user, verb, r, namespace, name, subresource);
 }

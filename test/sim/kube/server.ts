@@ -1,12 +1,15 @@
-// startKubeSim: a Kubernetes API server on loopback over HTTPS with bearer tokens,
-// the seeded GPU cluster, a controller, faults, service proxy and port-forward.
+// startKubeSim: a Kubernetes API server on loopback over HTTPS with bearer tokens, client
+// certificates and an exec plugin, the seeded GPU cluster, a controller, faults, service
+// proxy and port-forward.
 import https from 'node:https';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { makeServerCerts } from '../certs.ts';
+import { makeSimPki } from './pki.ts';
+import type { ClientCert } from './pki.ts';
 import { Store } from './store.ts';
 import { createFaults, WatchRegistry } from './faults.ts';
 import type { Faults } from './faults.ts';
@@ -15,7 +18,7 @@ import { Scheduler } from './scheduler.ts';
 import { Kubelet } from './kubelet.ts';
 import { DeploymentController } from './controller.ts';
 import { seedCluster } from './seed.ts';
-import { Authenticator, authorize } from './auth.ts';
+import { Authenticator, authorize, CERT_ADMIN_GROUP, CERT_VIEWER_GROUP } from './auth.ts';
 import type { User } from './auth.ts';
 import { ApiError, errors } from './status.ts';
 import { sendError } from './http.ts';
@@ -34,6 +37,7 @@ import type { KubeconfigOptions } from './kubeconfig.ts';
 
 export type { Faults } from './faults.ts';
 export type { KubeconfigOptions } from './kubeconfig.ts';
+export type { ClientCert } from './pki.ts';
 export { Store } from './store.ts';
 
 export interface KubeSimOptions {
@@ -54,6 +58,12 @@ export interface KubeSim {
   caPem: string;
   token: string; // full access
   readOnlyToken: string; // get/list/watch only
+  /** Everything inside NAMESPACED_USER_NAMESPACE (model-hosting), nothing outside: no nodes, no all-namespaces lists. */
+  namespacedToken: string;
+  /** Client certificates signed by caPem: full access (O=system:masters) and read-only (O=sim:viewers). */
+  clientCerts: { admin: ClientCert; viewer: ClientCert };
+  /** Absolute path of the exec credential plugin (run with `node`). */
+  execScript: string;
   kubeconfig(opts?: KubeconfigOptions): string;
   writeKubeconfig(path: string, opts?: KubeconfigOptions): void;
   faults: Faults;
@@ -83,15 +93,24 @@ function verbOf(method: string, p: ApiPath, url: URL): string {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+export const NAMESPACED_USER_NAMESPACE = 'model-hosting';
+const execScript = fileURLToPath(new URL('./exec-credential.mjs', import.meta.url));
+
 export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> {
   const t0 = performance.now();
   const log = opts.quiet ? () => {} : (m: string) => console.log(m);
-  const certs = await makeServerCerts();
+  const certs = await makeSimPki();
+  const clientCerts = {
+    admin: await certs.issueClient('kubernetes-admin', [CERT_ADMIN_GROUP]),
+    viewer: await certs.issueClient('sim-viewer', [CERT_VIEWER_GROUP]),
+  };
   const token = randomBytes(24).toString('hex');
   const readOnlyToken = randomBytes(24).toString('hex');
+  const namespacedToken = randomBytes(24).toString('hex');
   const auth = new Authenticator();
   auth.add(token, { name: 'sim-admin', readOnly: false });
   auth.add(readOnlyToken, { name: 'system:serviceaccount:model-hosting:viewer', readOnly: true });
+  auth.add(namespacedToken, { name: `system:serviceaccount:${NAMESPACED_USER_NAMESPACE}:operator`, readOnly: false, namespace: NAMESPACED_USER_NAMESPACE });
 
   const store = new Store();
   const watches = new WatchRegistry();
@@ -133,7 +152,7 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
       const url = new URL(req.url ?? '/', 'https://127.0.0.1');
       if (url.pathname.startsWith('/_sim/')) {
         const u = auth.authenticate(req);
-        if (!u || u.readOnly) throw u ? errors.forbidden('the control endpoint needs the full-access token') : errors.unauthorized();
+        if (!u || u.readOnly || u.namespace !== undefined) throw u ? errors.forbidden('the control endpoint needs the full-access token') : errors.unauthorized();
         return await handleControl(ctx, { restart: (ms) => void sim.stop().then(() => sleep(ms)).then(() => sim.start()) }, url.pathname, req, res);
       }
       const user = authenticate(req, url.pathname);
@@ -188,7 +207,12 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
   let server: https.Server | undefined;
 
   function listen(): Promise<void> {
-    const s = https.createServer({ cert: certs.certPem, key: certs.keyPem }, (req, res) => void onRequest(req, res));
+    // A client certificate is asked for, not required (token users send none); whether the
+    // CA signed it is checked per request, so a bad one is a 401 Status, not a TLS failure.
+    const s = https.createServer(
+      { cert: certs.certPem, key: certs.keyPem, ca: certs.caPem, requestCert: true, rejectUnauthorized: false },
+      (req, res) => void onRequest(req, res),
+    );
     s.on('upgrade', (req, socket) => void onUpgrade(req, socket));
     s.on('connection', (sock: Socket) => {
       sockets.add(sock);
@@ -209,6 +233,7 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
 
   await listen();
   const url = `https://127.0.0.1:${port}`;
+  const kcSource = { server: url, caPem: certs.caPem, token, clientCert: clientCerts.admin, execScript };
 
   const sim: KubeSim = {
     url,
@@ -216,9 +241,12 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
     caPem: certs.caPem,
     token,
     readOnlyToken,
-    kubeconfig: (o) => renderKubeconfig(url, certs.caPem, token, o),
+    namespacedToken,
+    clientCerts,
+    execScript,
+    kubeconfig: (o) => renderKubeconfig(kcSource, o),
     writeKubeconfig(path, o) {
-      writeFileSync(path, renderKubeconfig(url, certs.caPem, token, o), { mode: 0o600 });
+      writeFileSync(path, renderKubeconfig(kcSource, o), { mode: 0o600 });
     },
     faults,
     store,
