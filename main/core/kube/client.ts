@@ -7,6 +7,7 @@ import { delimiter, join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { shareExecCredentialRuns } from './exec-credentials.ts';
 
 export const CALL_TIMEOUT_MS = 5_000;
 
@@ -69,6 +70,7 @@ export class KubeClient {
     this.namespace = namespace;
     this.source = source;
     this.log = log;
+    shareExecCredentialRuns(kc);
     this.core = this.makeApi(k8s.CoreV1Api);
     this.apps = this.makeApi(k8s.AppsV1Api);
   }

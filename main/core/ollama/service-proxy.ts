@@ -6,7 +6,6 @@ import { keepAliveAgent, type OllamaRoute } from './route.ts';
 
 export const OLLAMA_SERVICE = 'ollama-service';
 export const OLLAMA_PORT = 11434;
-const HEADER_TTL_MS = 60_000;
 
 export async function serviceProxyRoute(kube: KubeClient): Promise<OllamaRoute> {
   const server = kube.server;
@@ -19,16 +18,15 @@ export async function serviceProxyRoute(kube: KubeClient): Promise<OllamaRoute> 
     ...(opts.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
   });
   const base = `${server.replace(/\/+$/, '')}/api/v1/namespaces/${encodeURIComponent(kube.namespace)}/services/${OLLAMA_SERVICE}:${OLLAMA_PORT}/proxy`;
-  // Exec plugins and OIDC tokens expire: the auth header is re-derived now and then.
-  let cached = { headers: authHeaders(opts), at: Date.now() };
   return {
     kind: 'service-proxy',
     base,
     dispatcher,
-    async headers() {
-      if (Date.now() - cached.at > HEADER_TTL_MS) cached = { headers: authHeaders(await httpsOptions(kube)), at: Date.now() };
-      return cached.headers;
-    },
+    // Exec plugin and OIDC tokens expire: the header is taken from client-node at every
+    // request. That is cheap, since client-node caches the credential until its
+    // expirationTimestamp and runs the plugin again only then (a fixed TTL of ours would
+    // send an expired EKS/GKE token for up to that long).
+    headers: async () => authHeaders(await httpsOptions(kube)),
     info: () => ({ kind: 'service-proxy', url: base }),
     close: () => dispatcher.close(),
   };
