@@ -63,10 +63,20 @@ export interface GpuInfo {
   nodes: GpuNode[];
 }
 
+/**
+ * What an answer built from the watch caches covers: the whole cluster, or only the app's
+ * namespace because RBAC forbids the cluster-wide list (an operator limited to a namespace).
+ */
+export type ListScope = 'cluster' | 'namespace';
+
 export interface GpuStatusResult {
   success: true;
   gpu_info: GpuInfo;
   recommendations: string[];
+  /** 'namespace' when nodes or cluster-wide pods may not be listed (always set by the core). */
+  scope?: ListScope;
+  /** Why capacity or allocation is unknown or partial, naming the missing permission; absent when complete. */
+  capacity_note?: string;
 }
 
 export interface VramEstimate {
@@ -102,6 +112,10 @@ export interface DeploymentsResult {
   success: true;
   models: DeploymentInfo[];
   count: number;
+  /** 'namespace': only the app's namespace is shown, the cluster-wide list being forbidden (always set by the core). */
+  scope?: ListScope;
+  /** With scope 'namespace': which namespace, and the permission that would show every one. */
+  scope_note?: string;
 }
 
 export interface DeployResult {
@@ -119,7 +133,11 @@ export interface DeployResult {
     /** The GPU resource the Deployment asks one of (nvidia.com/gpu, or a MIG profile that fits). */
     gpu_resource: string;
     estimate: VramEstimate;
+    /** False when RBAC forbids listing nodes: the free-VRAM check could not be made (see `warning`). */
+    vram_checked?: boolean;
   };
+  /** Set when the deployment was made without the free-VRAM check. */
+  warning?: string;
 }
 
 export interface DeleteDeploymentResult {

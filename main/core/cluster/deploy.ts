@@ -1,8 +1,17 @@
 // POST /api/deploy: estimate, check the memory asked for and the free GPUs, refuse a taken
 // name, then create the Deployment and its Service (or neither).
+//
+// When RBAC forbids listing nodes (an operator limited to a namespace), free VRAM cannot be
+// known. The deploy then goes ahead with one nvidia.com/gpu and says, in `warning` and the
+// message, that the free-VRAM check was skipped and which permission it needs. Chosen over
+// refusing because: the scheduler stays the real judge of fit (a pod that fits nowhere
+// stays Pending, and the deployments list shows its scheduling failure); the memory-vs-
+// estimate check still runs; and such an operator, the usual tenant of a shared cluster,
+// could otherwise never deploy through the app at all. It never claims "no GPU fits".
 import type { DeployResult, GpuInfo, ParsedInput } from '../../../preload/contract/index.ts';
 import { AppError, badRequest, conflict } from '../errors.ts';
 import type { CoreContext } from '../manager.ts';
+import { kubeMessage } from '../kube/client.ts';
 import { suggestionsFor } from '../vram/index.ts';
 import type { GpuView } from './gpu.ts';
 import { deploymentManifest, serviceManifest } from './manifests.ts';
@@ -21,6 +30,9 @@ export function chooseGpuResource(info: GpuInfo, requiredGb: number): string | n
   return best?.resource ?? null;
 }
 
+/** What a deployment asks for when the nodes (and so their MIG profiles) cannot be seen. */
+const UNCHECKED_GPU_RESOURCE = 'nvidia.com/gpu';
+
 async function exists(ctx: CoreContext, what: string, read: () => Promise<unknown>): Promise<boolean> {
   try {
     await ctx.kube.call(what, read);
@@ -35,17 +47,17 @@ export async function deploy(ctx: CoreContext, gpu: GpuView, input: ParsedInput<
   const { model_id: model, deployment_name: name, memory } = input;
   const namespace = ctx.kube.namespace;
   const estimate = await gpu.estimate(model);
-  const info = await gpu.info(false);
+  const { info, nodesForbidden } = await gpu.view(false);
   const required = estimate.required_vram_gb;
   const vram = { available_vram_gb: info.available_vram_gb, largest_free_gpu_gb: info.largest_free_gpu_gb, required_vram_gb: required, estimate };
 
   if (memory < required) {
-    const suggestions = suggestionsFor(model, Math.min(memory, info.largest_free_gpu_gb));
+    const suggestions = suggestionsFor(model, nodesForbidden ? memory : Math.min(memory, info.largest_free_gpu_gb));
     throw badRequest(`memory ${memory} GB is below what ${model} needs: about ${required} GB (${estimate.method} estimate)`, {
       field: 'memory', ...vram, suggestions: suggestions.map((s) => s.model), suggestion_details: suggestions,
     });
   }
-  const resource = chooseGpuResource(info, required);
+  const resource = nodesForbidden ? UNCHECKED_GPU_RESOURCE : chooseGpuResource(info, required);
   if (!resource) {
     const suggestions = suggestionsFor(model, info.largest_free_gpu_gb);
     throw badRequest(
@@ -73,13 +85,20 @@ export async function deploy(ctx: CoreContext, gpu: GpuView, input: ParsedInput<
     throw err;
   }
   ctx.log.info('DEPLOY', `deployed ${model} as ${namespace}/${name}: ${resource} x1, memory ${memory}Gi, estimate ${required} GB (${estimate.method})`);
-  return {
+  const warning = nodesForbidden
+    ? `the free-VRAM check was skipped: this user may not list nodes (${kubeMessage(nodesForbidden)}); ` +
+      `the pod asks for one ${resource} and stays Pending if no GPU has ${required} GB free. Ask for "list" and "watch" on "nodes" to have it checked.`
+    : null;
+  if (warning) ctx.log.warn('DEPLOY', `${namespace}/${name}: ${warning}`);
+  const result: DeployResult = {
     success: true,
-    message: `Deployment ${name} created for ${model}`,
+    message: warning ? `Deployment ${name} created for ${model}, without the free-VRAM check (listing nodes is forbidden)` : `Deployment ${name} created for ${model}`,
     deployment_name: name,
     namespace,
     model_id: model,
     service: `${name}.${namespace}.svc:11434`,
-    vram_allocation: { ...vram, requested_memory_gb: memory, gpu_resource: resource },
+    vram_allocation: { ...vram, requested_memory_gb: memory, gpu_resource: resource, vram_checked: !nodesForbidden },
   };
+  if (warning) result.warning = warning;
+  return result;
 }

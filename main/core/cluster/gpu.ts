@@ -1,9 +1,35 @@
 // GPU status from the caches and Ollama's /api/ps; free VRAM and estimates for the Ollama side.
-import type { GpuInfo, GpuStatusResult, VramEstimate } from '../../../preload/contract/index.ts';
+// An operator limited to a namespace may not list nodes (capacity unknown) or pods in every
+// namespace (allocation counts only theirs): the answer says so instead of failing.
+import type { GpuInfo, GpuStatusResult, ListScope, VramEstimate } from '../../../preload/contract/index.ts';
+import { AppError } from '../errors.ts';
 import type { ClusterCaches } from '../kube/caches.ts';
+import { kubeMessage } from '../kube/client.ts';
 import type { CoreContext } from '../manager.ts';
 import type { GpuFacts, OllamaFacts } from '../ports.ts';
 import { computeGpuInfo, estimateVram, recommendations, type ManifestSource } from '../vram/index.ts';
+
+/** GPU facts with what they cover. `nodesForbidden`: capacity is unknown (0), not absent. */
+export interface GpuSnapshot {
+  info: GpuInfo;
+  scope: ListScope;
+  nodesForbidden: AppError | null;
+  note: string | null;
+}
+
+export function nodesForbiddenNote(err: AppError): string {
+  return (
+    `GPU capacity is unknown: this user may not list nodes (${kubeMessage(err)}). ` +
+    'A ClusterRole granting "get", "list" and "watch" on "nodes" (API group "") bound to this user would show it; meanwhile deployments are not checked against free VRAM.'
+  );
+}
+
+export function podsNamespaceNote(namespace: string): string {
+  return (
+    `Allocated VRAM counts only the pods of namespace ${namespace}: this user may not list pods in all namespaces, ` +
+    'so GPUs that other namespaces use look free. A ClusterRole granting "list" and "watch" on "pods" would count them all.'
+  );
+}
 
 export class GpuView implements GpuFacts {
   readonly #ctx: CoreContext;
@@ -20,24 +46,50 @@ export class GpuView implements GpuFacts {
   }
 
   /** Capacity and allocation from the caches (no API call once synced); `used` only when asked. */
-  async info(withUsed: boolean): Promise<GpuInfo> {
-    await this.#caches.ready(['nodes', 'pods']);
+  async view(withUsed: boolean): Promise<GpuSnapshot> {
+    const [nodesForbidden] = await Promise.all([this.#nodesReady(), this.#caches.ready(['pods'])]);
     const loaded = withUsed ? await this.#ollama.loadedVramBytes().catch(() => null) : null;
-    return computeGpuInfo({
-      nodes: this.#caches.nodes.values(),
+    const info = computeGpuInfo({
+      nodes: nodesForbidden ? [] : this.#caches.nodes.values(),
       pods: this.#caches.pods.values(),
       defaultVramGb: this.#ctx.settings.get().defaultVramGb,
       loadedVramBytes: loaded,
     });
+    const podsScoped = this.#caches.pods.scope === 'namespace';
+    const scope: ListScope = nodesForbidden || podsScoped ? 'namespace' : 'cluster';
+    const note = nodesForbidden ? nodesForbiddenNote(nodesForbidden) : podsScoped ? podsNamespaceNote(this.#ctx.kube.namespace) : null;
+    return { info, scope, nodesForbidden, note };
+  }
+
+  /** Null once nodes are listed; the 403 when RBAC forbids listing them; other failures throw. */
+  async #nodesReady(): Promise<AppError | null> {
+    try {
+      await this.#caches.ready(['nodes']);
+      return null;
+    } catch (err) {
+      if (err instanceof AppError && err.status === 403) return err;
+      throw err;
+    }
+  }
+
+  async info(withUsed: boolean): Promise<GpuInfo> {
+    return (await this.view(withUsed)).info;
   }
 
   async status(): Promise<GpuStatusResult> {
-    const info = await this.info(true);
-    const line = `total ${info.total_vram_gb} GB, allocated ${info.allocated_vram_gb} GB, available ${info.available_vram_gb} GB, largest free GPU ${info.largest_free_gpu_gb} GB, used ${info.used_vram_gb ?? 'unknown'}`;
+    const { info, scope, note, nodesForbidden } = await this.view(true);
+    const line = nodesForbidden
+      ? `capacity unknown (nodes forbidden), allocated in ${this.#ctx.kube.namespace} ${info.allocated_vram_gb} GB, used ${info.used_vram_gb ?? 'unknown'}`
+      : `total ${info.total_vram_gb} GB, allocated ${info.allocated_vram_gb} GB, available ${info.available_vram_gb} GB, largest free GPU ${info.largest_free_gpu_gb} GB, used ${info.used_vram_gb ?? 'unknown'}${scope === 'namespace' ? ` (pods of ${this.#ctx.kube.namespace} only)` : ''}`;
     // Polled every few seconds by the UI and the tray: log only what changed.
     if (line !== this.#lastLine) this.#ctx.log.info('GPU', line);
     this.#lastLine = line;
-    return { success: true, gpu_info: info, recommendations: recommendations(info.largest_free_gpu_gb, info.available_vram_gb, info.gpu_count) };
+    // With nodes unknown, "no GPU nodes found" would be false: the note is the recommendation.
+    const recs = nodesForbidden ? [note!] : recommendations(info.largest_free_gpu_gb, info.available_vram_gb, info.gpu_count);
+    if (note && !nodesForbidden) recs.push(note);
+    const result: GpuStatusResult = { success: true, gpu_info: info, recommendations: recs, scope };
+    if (note) result.capacity_note = note;
+    return result;
   }
 
   async freeVram(): Promise<{ available_vram_gb: number; largest_free_gpu_gb: number }> {

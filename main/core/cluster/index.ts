@@ -1,5 +1,5 @@
 // The cluster side of the core: watch caches, GPU status, estimates, deployments, health.
-import type { Handlers } from '../../../preload/contract/index.ts';
+import type { DeploymentsResult, Handlers } from '../../../preload/contract/index.ts';
 import { ClusterCaches } from '../kube/caches.ts';
 import type { CoreContext } from '../manager.ts';
 import type { GpuFacts, OllamaFacts } from '../ports.ts';
@@ -28,7 +28,11 @@ export async function createClusterSide(ctx: CoreContext, ollama: OllamaFacts): 
     listDeployments: async () => {
       await caches.ready(['deployments', 'pods']);
       const models = listDeployments(caches.deployments.values(), caches.pods.values());
-      return { success: true, models, count: models.length };
+      const scope = caches.scope(['deployments']);
+      const result: DeploymentsResult = { success: true, models, count: models.length, scope };
+      if (scope === 'namespace')
+        result.scope_note = `Only namespace ${ctx.kube.namespace} is shown: this user may not list deployments in all namespaces (a ClusterRole granting "list" and "watch" on "deployments" in API group "apps" would show every one).`;
+      return result;
     },
     deploy: (input) => deploy(ctx, gpu, input),
     deleteDeployment: (input) => deleteDeployment(ctx, input),

@@ -1,8 +1,9 @@
-// The three caches the cluster side reads: nodes, deployments and pods of every namespace.
+// The three caches the cluster side reads: nodes, deployments and pods of every namespace
+// (or of the app's namespace alone when RBAC forbids the cluster-wide lists).
 // Changes are announced as one debounced `clusterChanged` event.
 import type { EventBus } from '../events.ts';
 import type { KubeClient } from './client.ts';
-import { ListWatchCache, type ListPage } from './list-watch.ts';
+import { ListWatchCache, type CacheScope, type ListPage } from './list-watch.ts';
 import { trimDeployment, trimNode, trimPod, type DeploymentLite, type NodeLite, type PodLite } from './objects.ts';
 
 export type CacheKind = 'nodes' | 'pods' | 'deployments';
@@ -20,6 +21,8 @@ export class ClusterCaches {
   constructor(kube: KubeClient, events: EventBus) {
     const nsKey = (o: { namespace: string; name: string }) => `${o.namespace}/${o.name}`;
     const asPage = (p: unknown) => p as ListPage;
+    const namespace = kube.namespace;
+    const nsPath = encodeURIComponent(namespace);
     this.nodes = new ListWatchCache<NodeLite>(kube, {
       kind: 'nodes',
       path: '/api/v1/nodes',
@@ -33,6 +36,7 @@ export class ClusterCaches {
       list: async (page) => asPage(await kube.core.listPodForAllNamespaces(page)),
       trim: trimPod,
       key: nsKey,
+      namespaced: { namespace, path: `/api/v1/namespaces/${nsPath}/pods`, list: async (page) => asPage(await kube.core.listNamespacedPod({ namespace, ...page })) },
     });
     this.deployments = new ListWatchCache<DeploymentLite>(kube, {
       kind: 'deployments',
@@ -40,6 +44,11 @@ export class ClusterCaches {
       list: async (page) => asPage(await kube.apps.listDeploymentForAllNamespaces(page)),
       trim: trimDeployment,
       key: nsKey,
+      namespaced: {
+        namespace,
+        path: `/apis/apps/v1/namespaces/${nsPath}/deployments`,
+        list: async (page) => asPage(await kube.apps.listNamespacedDeployment({ namespace, ...page })),
+      },
     });
     for (const [kind, cache] of this.#all()) {
       cache.onChange(() => {
@@ -72,9 +81,15 @@ export class ClusterCaches {
     await Promise.all(this.#all().map(([, c]) => c.stop()));
   }
 
-  /** Every watch open (the API server is there). */
+  /** Every watch RBAC allows is open (the API server is there); a forbidden one is not a lost server. */
   get healthy(): boolean {
-    return this.#all().every(([, c]) => c.healthy);
+    const all = this.#all();
+    return all.some(([, c]) => c.healthy) && all.every(([, c]) => c.healthy || c.forbidden);
+  }
+
+  /** 'namespace' when any of the given caches covers only the app's namespace. */
+  scope(kinds: CacheKind[]): CacheScope {
+    return kinds.some((k) => this[k].scope === 'namespace') ? 'namespace' : 'cluster';
   }
 
   /** Called when the caches as a whole turn healthy or unhealthy, and after every failed attempt. */
@@ -89,7 +104,8 @@ export class ClusterCaches {
   }
 
   kick(): void {
-    for (const [, c] of this.#all()) if (!c.healthy) c.kick();
+    // A forbidden cache waits for its slow retry: health checks must not hammer RBAC.
+    for (const [, c] of this.#all()) if (!c.healthy && !c.forbidden) c.kick();
   }
 
   /** Wait for the first list of the given caches; a clear 503 (or 403) when it cannot come. */

@@ -159,6 +159,12 @@ function parseStatus(body: unknown): StatusBody | null {
   }
 }
 
+/** The API server's own Status message of an explained error (e.g. the RBAC refusal), else the whole message. */
+export function kubeMessage(err: AppError): string {
+  const m = err.details.k8s_message;
+  return typeof m === 'string' && m ? m : err.message;
+}
+
 /** ApiException (HTTP answer) or a network/timeout failure, as an AppError with the Status message and code. */
 export function explainKubeError(what: string, err: unknown): AppError {
   if (err instanceof AppError) return err;
@@ -166,7 +172,7 @@ export function explainKubeError(what: string, err: unknown): AppError {
     const status = parseStatus(err.body);
     const code = err.code;
     const message = status?.message || `HTTP ${code}`;
-    const details = { k8s_code: code, k8s_reason: status?.reason ?? null };
+    const details = { k8s_code: code, k8s_reason: status?.reason ?? null, k8s_message: status?.message ?? null };
     if (code === 401) return new AppError(502, `Kubernetes refused the credentials while trying to ${what}: ${message}`, details);
     if (code === 403) return new AppError(403, `Kubernetes forbids it (${what}): ${message}. Ask for that permission in RBAC.`, details);
     if (code === 404) return new AppError(404, message, details);

@@ -1,14 +1,17 @@
 // A list-then-watch cache of one resource kind: lists in pages (limit/continue, so 20,000
 // pods arrive in bounded pieces), then watches from the list's resourceVersion; re-lists
 // on 410 Gone; after an error restarts with backoff. Reads never wait on the API server
-// once the first list has arrived.
+// once the first list has arrived. An operator whose RBAC stops at one namespace gets a
+// 403 on the all-namespaces list: the cache then falls back to that namespace, and says so.
 import * as k8s from '@kubernetes/client-node';
 import { AppError } from '../errors.ts';
-import type { KubeClient } from './client.ts';
+import { kubeMessage, type KubeClient } from './client.ts';
 
 export const PAGE_SIZE = 500;
 const BACKOFF_START_MS = 250;
 const BACKOFF_MAX_MS = 5_000;
+/** A forbidden list is retried this rarely (RBAC changes are rare) and logged once per reason. */
+const FORBIDDEN_RETRY_MS = 60_000;
 /** A watch with no traffic for this long is assumed dead and reopened. */
 const WATCH_IDLE_MS = 90_000;
 
@@ -25,7 +28,12 @@ export interface ListWatchSpec<T> {
   list(page: { limit: number; _continue?: string }): Promise<ListPage>;
   trim(raw: unknown): T;
   key(item: T): string;
+  /** The same kind in one namespace, used when the all-namespaces list is forbidden (403). */
+  namespaced?: { namespace: string; path: string; list(page: { limit: number; _continue?: string }): Promise<ListPage> };
 }
+
+/** What the cache covers: the whole cluster, or one namespace after a 403 on the cluster-wide list. */
+export type CacheScope = 'cluster' | 'namespace';
 
 type WatchEnd = { kind: 'gone'; short: boolean } | { kind: 'closed'; rv: string; short: boolean } | { kind: 'error'; error: unknown; rv: string };
 
@@ -46,6 +54,8 @@ export class ListWatchCache<T> {
   #run: Promise<void> | null = null;
   #openedAt = 0;
   #progressAt = 0;
+  #scope: CacheScope = 'cluster';
+  #lastLogged = '';
 
   constructor(kube: KubeClient, spec: ListWatchSpec<T>) {
     this.#kube = kube;
@@ -63,6 +73,20 @@ export class ListWatchCache<T> {
 
   get lastError(): AppError | null {
     return this.#lastError;
+  }
+
+  get scope(): CacheScope {
+    return this.#scope;
+  }
+
+  /** The namespace watched after the fallback, null while the whole cluster is. */
+  get namespace(): string | null {
+    return this.#scope === 'namespace' ? (this.spec.namespaced?.namespace ?? null) : null;
+  }
+
+  /** Never listed because RBAC forbids it (403): reads cannot wait for it, health does not count it. */
+  get forbidden(): boolean {
+    return !this.#synced && this.#lastError?.status === 403;
   }
 
   get size(): number {
@@ -181,10 +205,15 @@ export class ListWatchCache<T> {
         this.#failures++;
         this.#lastError = err instanceof AppError ? err : watchError(this.spec.kind, err);
         if (this.#lastError.status === 503) this.#kube.markDisconnected(this.#lastError.message);
-        this.#kube.log.warn('CACHE', `${this.spec.kind}: ${this.#lastError.message}; retrying in ${backoff} ms`);
+        // Forbidden does not pass by itself: asked again rarely, and said once rather than every attempt.
+        const forbidden = this.#lastError.status === 403;
+        const wait = forbidden ? FORBIDDEN_RETRY_MS : backoff;
+        if (!forbidden || this.#lastLogged !== this.#lastError.message)
+          this.#kube.log.warn('CACHE', `${this.spec.kind}: ${this.#lastError.message}; retrying in ${wait} ms`);
+        this.#lastLogged = this.#lastError.message;
         this.#settle();
         for (const l of this.#healthListeners) l(true);
-        await this.#sleep(backoff);
+        await this.#sleep(wait);
         backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
       }
     }
@@ -211,7 +240,7 @@ export class ListWatchCache<T> {
     let cont: string | undefined;
     let rv = '';
     do {
-      const page = await this.#kube.call(`list ${this.spec.kind}`, () => this.spec.list({ limit: PAGE_SIZE, ...(cont ? { _continue: cont } : {}) }));
+      const page = await this.#listPage(cont);
       this.#progressAt = Date.now();
       for (const raw of page.items) {
         const item = this.spec.trim(raw);
@@ -228,6 +257,21 @@ export class ListWatchCache<T> {
     this.#settle();
     this.#changed();
     return rv;
+  }
+
+  /** One page, in the cache's scope; a 403 on the cluster-wide list switches to the namespace once. */
+  async #listPage(cont: string | undefined): Promise<ListPage> {
+    const page = { limit: PAGE_SIZE, ...(cont ? { _continue: cont } : {}) };
+    const ns = this.spec.namespaced;
+    if (this.#scope === 'namespace' && ns) return this.#kube.call(`list ${this.spec.kind} in namespace ${ns.namespace}`, () => ns.list(page));
+    try {
+      return await this.#kube.call(`list ${this.spec.kind}${ns ? ' in all namespaces' : ''}`, () => this.spec.list(page));
+    } catch (err) {
+      if (!ns || !(err instanceof AppError) || err.status !== 403 || cont) throw err;
+      this.#scope = 'namespace';
+      this.#kube.log.warn('CACHE', `${this.spec.kind}: listing them in all namespaces is forbidden (${kubeMessage(err)}); watching namespace ${ns.namespace} only`);
+      return this.#kube.call(`list ${this.spec.kind} in namespace ${ns.namespace}`, () => ns.list({ limit: PAGE_SIZE }));
+    }
   }
 
   #watchOnce(fromRv: string): Promise<WatchEnd> {
@@ -274,7 +318,7 @@ export class ListWatchCache<T> {
         end({ kind: 'error', error: err, rv });
       };
       watch
-        .watch(this.spec.path, { resourceVersion: fromRv, allowWatchBookmarks: true }, onEvent, onDone)
+        .watch(this.#scope === 'namespace' && this.spec.namespaced ? this.spec.namespaced.path : this.spec.path, { resourceVersion: fromRv, allowWatchBookmarks: true }, onEvent, onDone)
         .then((controller) => {
           this.#abort = controller;
           if (ended) return;
