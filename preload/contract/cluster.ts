@@ -161,7 +161,8 @@ export const clusterOperations = {
     rest: { method: 'GET', path: '/api/gpu/status' },
     summary: 'GPU VRAM capacity, allocation and use, per node, with recommendations',
   }),
-  estimateVram: op<{ success: true; estimate: VramEstimate; fits: boolean; largest_free_gpu_gb: number }>()({
+  /** `capacity_note`: free VRAM is unknown or partial (RBAC), so `fits` is not confirmed. */
+  estimateVram: op<{ success: true; estimate: VramEstimate; fits: boolean; largest_free_gpu_gb: number; capacity_note?: string }>()({
     input: z.object({ model: modelName }),
     rest: { method: 'GET', path: '/api/vram/estimate' },
     summary: 'How much VRAM a model needs, and how the number was made',

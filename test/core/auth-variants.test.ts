@@ -74,6 +74,7 @@ describe.each(variants)('a kubeconfig with a %s', (_name, kubeconfig) => {
       expect(gpu.gpu_info.gpu_count).toBeGreaterThan(0);
       expect(gpu.gpu_info.total_vram_gb).toBeGreaterThan(0);
       expect(gpu.scope).toBe('cluster');
+      expect(gpu.capacity_note).toBeUndefined();
       // Ollama answered /api/ps through the route: a number, not "unknown".
       expect(gpu.gpu_info.used_vram_gb).not.toBeNull();
 

@@ -78,6 +78,11 @@ it('answers GPU status with capacity unknown and the missing permission named', 
   expect(gpu.capacity_note).toContain('"list" and "watch" on "nodes"');
   expect(gpu.recommendations).toEqual([gpu.capacity_note]);
   expect(gpu.recommendations.join(' ')).not.toMatch(/No GPU nodes found/);
+
+  const est = await dispatch(mm.handlers, 'estimateVram', { model: 'qwen2.5:0.5b' });
+  expect(est.estimate.required_vram_gb).toBeGreaterThan(0);
+  expect(est.fits).toBe(false);
+  expect(est.capacity_note).toBe(gpu.capacity_note);
 });
 
 it('deploys without the free-VRAM check, with a warning, and still refuses too little memory', async () => {

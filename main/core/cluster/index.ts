@@ -22,8 +22,10 @@ export async function createClusterSide(ctx: CoreContext, ollama: OllamaFacts): 
     health: healthCheck(ctx, caches, ollama),
     gpuStatus: () => gpu.status(),
     estimateVram: async ({ model }) => {
-      const [estimate, free] = await Promise.all([gpu.estimate(model), gpu.freeVram()]);
-      return { success: true, estimate, fits: estimate.required_vram_gb <= free.largest_free_gpu_gb, largest_free_gpu_gb: free.largest_free_gpu_gb };
+      const [estimate, view] = await Promise.all([gpu.estimate(model), gpu.view(false)]);
+      const largest = view.info.largest_free_gpu_gb;
+      // With nodes forbidden the fit is unknown: `fits` stays false (not confirmed) and the note says why.
+      return { success: true, estimate, fits: !view.nodesForbidden && estimate.required_vram_gb <= largest, largest_free_gpu_gb: largest, ...(view.note ? { capacity_note: view.note } : {}) };
     },
     listDeployments: async () => {
       await caches.ready(['deployments', 'pods']);
