@@ -4,6 +4,7 @@
 // ConfigMap, the Ollama route) and the first ones after each expiry would each spawn the
 // plugin, which takes up to a second on EKS. This makes concurrent askers share one run.
 import type * as k8s from '@kubernetes/client-node';
+import { AppError } from '../errors.ts';
 
 interface ExecAuthLike {
   getCredential(user: k8s.User): Promise<unknown>;
@@ -23,8 +24,28 @@ export function shareExecCredentialRuns(kc: k8s.KubeConfig): void {
   exec.getCredential = (user: k8s.User) => {
     const running = inflight.get(user.name);
     if (running) return running;
-    const run = original(user).finally(() => inflight.delete(user.name));
+    const run = original(user)
+      .catch((err: unknown) => {
+        throw execFailure(user, err);
+      })
+      .finally(() => inflight.delete(user.name));
     inflight.set(user.name, run);
     return run;
   };
+}
+
+/**
+ * A plugin that cannot run or fails is not an unreachable API server: say which command
+ * failed and why (missing from PATH is the usual case in a desktop app started from a
+ * launcher). Its stderr is shown, trimmed: plugins print the reason there, not secrets.
+ */
+function execFailure(user: k8s.User, err: unknown): AppError {
+  const command = (user.exec as { command?: string } | undefined)?.command ?? 'exec plugin';
+  const e = err as NodeJS.ErrnoException;
+  let why: string;
+  if (e?.code === 'ENOENT') why = `"${command}" was not found on PATH`;
+  else if (e?.code === 'EACCES') why = `"${command}" is not executable`;
+  else if (err instanceof SyntaxError) why = 'it did not print an ExecCredential (JSON)';
+  else why = (e?.message || String(err)).trim().split('\n').slice(-3).join(' ').slice(0, 300) || 'it exited with an error';
+  return new AppError(502, `the kubeconfig's exec credential plugin (${command}) failed: ${why}`, { exec_plugin: command });
 }
