@@ -14,6 +14,8 @@ export const useClusterStore = defineStore('cluster', () => {
   const deployments = ref<DeploymentInfo[]>([]);
   const deploymentsError = ref<string | null>(null);
   const deploymentsLoaded = ref(false);
+  /** Set when RBAC limits the list to one namespace. */
+  const deploymentsScopeNote = ref<string | null>(null);
   /** 401 over HTTP: the browser has no session cookie yet. */
   const unauthorized = ref(false);
 
@@ -48,6 +50,7 @@ export const useClusterStore = defineStore('cluster', () => {
     try {
       const result = await api.listDeployments({});
       deployments.value = result.models;
+      deploymentsScopeNote.value = result.scope_note ?? null;
       deploymentsError.value = null;
       unauthorized.value = false;
     } catch (err) {
@@ -95,5 +98,5 @@ export const useClusterStore = defineStore('cluster', () => {
     stops = [];
   }
 
-  return { health, healthError, gpu, gpuError, gpuUpdated, deployments, deploymentsError, deploymentsLoaded, unauthorized, refreshHealth, refreshGpu, refreshDeployments, refreshAll, deploy, deleteDeployment, start, stop };
+  return { health, healthError, gpu, gpuError, gpuUpdated, deployments, deploymentsError, deploymentsLoaded, deploymentsScopeNote, unauthorized, refreshHealth, refreshGpu, refreshDeployments, refreshAll, deploy, deleteDeployment, start, stop };
 });

@@ -11,7 +11,7 @@ import { ManagerHost } from '../../main/core/host.ts';
 import { silentLogger } from '../../main/core/log.ts';
 import { fileSettings } from '../../main/core/settings.ts';
 import { startRestServer, type RestServer } from '../../main/rest/server.ts';
-import { startSimCluster } from '../sim/index.ts';
+import { startSimCluster, type SimCluster } from '../sim/index.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -38,7 +38,8 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(): Promise<Stack> {
+/** `kubeconfig` picks the user the app runs as (default: the simulator's full-access token). */
+export async function startStack(opts: { kubeconfig?: (sim: SimCluster) => string } = {}): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), 'kmm-e2e-'));
   const rendererDir = join(dir, 'renderer');
   const [sim] = await Promise.all([startSimCluster({}), buildRenderer(rendererDir)]);
@@ -50,7 +51,7 @@ export async function startStack(): Promise<Stack> {
   let host: ManagerHost | null = null;
   let server: RestServer | null = null;
   try {
-    host = await ManagerHost.start({ settings: fileSettings(join(dir, 'config')), env, log: silentLogger, stateDir: join(dir, 'state'), kubeconfigYaml: sim.kube.kubeconfig() });
+    host = await ManagerHost.start({ settings: fileSettings(join(dir, 'config')), env, log: silentLogger, stateDir: join(dir, 'state'), kubeconfigYaml: opts.kubeconfig ? opts.kubeconfig(sim) : sim.kube.kubeconfig() });
     const live = host;
     server = await startRestServer({ host: '127.0.0.1', port: 0, getHandlers: () => live.handlers, events: live.events, token, staticDir: rendererDir, log: silentLogger });
   } catch (err) {

@@ -1,18 +1,12 @@
 // The Vue app in real Chromium against the real stack (simulated cluster and Ollama, the
 // core, the REST server): what an operator does, checked against what the API says.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, selectors, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { eventNames, type DeploymentsResult, type GpuStatusResult, type ModelsResult, type RankingResult } from '../../preload/contract/index.ts';
 import { handleInvoke } from '../../main/shell/invoke.ts';
 import { silentLogger } from '../../main/core/log.ts';
+import { hasChromium, launchChromium, type Browser } from './browser.ts';
 import { startStack, type Stack } from './stack.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`[e2e] skipped: ${CHROMIUM} is missing (CI installs it)`);
 
 const gb = (v: number | null) => (v === null ? '—' : `${v.toFixed(1)} GB`);
 const DEPLOY_MODEL = 'llama3.2:1b';
@@ -21,28 +15,19 @@ const PULL_MODEL = 'tinyllama:1.1b';
 
 describe.skipIf(!hasChromium)('the UI in Chromium against the simulated cluster', { timeout: 60_000 }, () => {
   let stack: Stack;
-  let context: BrowserContext;
+  let browser: Browser;
   let page: Page;
-  let profile: string;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    selectors.setTestIdAttribute('data-test');
     stack = await startStack();
-    profile = mkdtempSync(join(tmpdir(), 'kmm-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1360, height: 900 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
+    browser = await launchChromium({ width: 1360, height: 900 });
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
     page.on('pageerror', (err) => pageErrors.push(err.message));
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await browser?.close();
     await stack?.close();
   });
 
@@ -170,24 +155,18 @@ describe.skipIf(!hasChromium)('the UI in Chromium against the simulated cluster'
 // main/shell/ipc.ts and preload/index.ts do over IPC.
 describe.skipIf(!hasChromium)('the UI over the desktop bridge', { timeout: 60_000 }, () => {
   let stack: Stack;
+  let browser: Browser;
   let context: BrowserContext;
-  let profile: string;
   const chunks: string[] = [];
 
   beforeAll(async () => {
-    selectors.setTestIdAttribute('data-test');
     stack = await startStack();
-    profile = mkdtempSync(join(tmpdir(), 'kmm-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
+    context = browser.context;
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await browser?.close();
     await stack?.close();
   });
 
@@ -252,5 +231,33 @@ describe.skipIf(!hasChromium)('the UI over the desktop bridge', { timeout: 60_00
     await form.locator('input[name=memory]').fill('4');
     await form.getByRole('button', { name: 'Deploy' }).click();
     await expect.poll(() => form.getByTestId('deploy-error').textContent()).toMatch(/deployment_name must be a DNS-1123 label.*\(HTTP 400\)/);
+  });
+});
+
+describe.skipIf(!hasChromium)('the UI for an operator limited to one namespace', { timeout: 60_000 }, () => {
+  let stack: Stack;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    stack = await startStack({ kubeconfig: (sim) => sim.kube.kubeconfig({ token: sim.kube.namespacedToken }) });
+    browser = await launchChromium();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('says what RBAC hides instead of failing: GPU capacity unknown, deployments of one namespace', async () => {
+    const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    await page.goto(`${stack.url}/?token=${encodeURIComponent(stack.token)}`);
+    const gpu = await stack.get<GpuStatusResult>('/api/gpu/status');
+    const listed = await stack.get<DeploymentsResult>('/api/deployments');
+    expect(gpu.scope).toBe('namespace');
+    expect(listed.scope).toBe('namespace');
+    await expect.poll(() => page.getByTestId('capacity-note').textContent()).toBe(gpu.capacity_note);
+    await expect.poll(() => page.getByTestId('scope-note').textContent()).toBe(listed.scope_note);
+    expect(listed.models.every((d) => d.namespace === 'model-hosting')).toBe(true);
+    expect(await page.locator('[data-test=deployments] tbody tr').count()).toBe(listed.count);
   });
 });
