@@ -16,6 +16,8 @@ export function trayText(status: GpuStatusResult | null, error?: string | null):
     return { title: 'GPU ?', tooltip: `Kubernetes Model Manager\nGPU status unavailable${why}` };
   }
   const g = status.gpu_info;
+  // Capacity unknown (RBAC forbids listing nodes) is not "no GPUs": say what is missing.
+  if (g.total_vram_gb <= 0 && status.capacity_note) return { title: 'GPU ?', tooltip: `Kubernetes Model Manager\n${status.capacity_note}` };
   if (g.total_vram_gb <= 0) return { title: 'GPU none', tooltip: 'Kubernetes Model Manager\nNo GPU nodes found' };
   const title = `GPU ${Math.round(g.utilization_percent)}% · ${round(g.allocated_vram_gb)}/${round(g.total_vram_gb)} GB`;
   const lines = [

@@ -44,6 +44,13 @@ describe('trayText', () => {
     expect(trayText(status({ total_vram_gb: 0, gpu_count: 0 })).title).toBe('GPU none');
     expect(trayText(status({}), 'timeout').tooltip).toContain('stale: timeout');
   });
+
+  it('says capacity is unknown, and why, when RBAC forbids listing nodes', () => {
+    const note = 'GPU capacity unknown: listing nodes is forbidden (needs "list nodes")';
+    const t = trayText({ ...status({ total_vram_gb: 0, gpu_count: 0 }), scope: 'namespace', capacity_note: note });
+    expect(t.title).toBe('GPU ?');
+    expect(t.tooltip).toContain(note);
+  });
 });
 
 describe('trayIconBitmap', () => {
