@@ -40,7 +40,8 @@ export async function createOllamaSideWith(
     resumes: opts.resumes ?? 2,
   });
   const lists = new OllamaLists(client);
-  // What Ollama holds changes when a pull ends (even a failed one may have left layers) or a model is deleted.
+  // What Ollama holds changes when a pull ends (even a failed one may have left layers) or a model is
+  // deleted; what it has loaded, when a model is tried.
   const offPull = events.on('pullProgress', (p) => {
     if (p.finished_at) lists.invalidate();
   });
@@ -50,6 +51,7 @@ export async function createOllamaSideWith(
 
   /** Usage counts only what Ollama answered with success; a failure to count does not undo the answer. */
   const count = async (model: string) => {
+    lists.invalidate(); // a try loads the model: /api/ps changed
     try {
       await usage.track(model);
     } catch (err) {

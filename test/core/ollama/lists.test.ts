@@ -9,11 +9,13 @@ let sim: SimCluster;
 let fake: Server;
 let w: World;
 let held: string[];
+let loaded: string[];
 const hits: Record<string, number> = {};
 
 beforeAll(async () => {
   sim = await startSimCluster({ quiet: true });
   held = ['llama3.2:1b', 'mistral:7b'];
+  loaded = [];
   // A loopback Ollama that counts what it is asked.
   fake = createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0]!;
@@ -24,7 +26,11 @@ beforeAll(async () => {
       res.setHeader('content-type', 'application/json');
       if (path === '/api/version') return res.end('{"version":"0.5.1"}');
       if (path === '/api/tags') return res.end(JSON.stringify({ models: held.map((name) => ({ name, model: name, size: 1_300_000_000, digest: name })) }));
-      if (path === '/api/ps') return res.end(JSON.stringify({ models: [] }));
+      if (path === '/api/ps') return res.end(JSON.stringify({ models: loaded.map((name) => ({ name, model: name, size: 900_000_000, size_vram: 900_000_000 })) }));
+      if (path === '/api/generate') {
+        loaded = [(JSON.parse(body) as { model: string }).model];
+        return res.end(JSON.stringify({ model: loaded[0], response: 'hi', done: true, done_reason: 'stop', eval_count: 2, eval_duration: 1e6 }));
+      }
       if (path === '/api/show') return res.end(JSON.stringify({ model_info: { 'general.architecture': 'llama', 'llama.block_count': 16 } }));
       if (path === '/api/delete') {
         const model = (JSON.parse(body) as { model: string }).model;
@@ -77,4 +83,10 @@ it('asks again after a delete and after a finished pull, and the list the operat
   const listed = await w.side.handlers.listModels({});
   expect(listed.models.map((m) => m.name)).toEqual(held);
   expect(hits['/api/tags']).toBe(tagsBefore + 1);
+});
+
+it('sees a model loaded by a try at once: the VRAM in use is not read from a stale /api/ps', async () => {
+  expect(await w.side.facts.loadedVramBytes()).toBe(0);
+  await w.side.handlers.generate({ model: 'llama3.2:1b', prompt: 'hello' });
+  expect(await w.side.facts.loadedVramBytes()).toBe(900_000_000);
 });
