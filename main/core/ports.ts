@@ -14,7 +14,7 @@ export interface OllamaFacts {
 
 /** Provided by the cluster side (main/core/cluster, main/core/vram). */
 export interface GpuFacts {
-  /** Free VRAM now: the cluster-wide sum and the largest single free GPU unit. */
-  freeVram(): Promise<{ available_vram_gb: number; largest_free_gpu_gb: number }>;
+  /** Free VRAM now: the cluster-wide sum and the largest single free GPU unit; `capacity_note` when RBAC hides part of it. */
+  freeVram(): Promise<{ available_vram_gb: number; largest_free_gpu_gb: number; capacity_note?: string }>;
   estimate(model: string): Promise<VramEstimate>;
 }

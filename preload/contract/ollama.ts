@@ -55,6 +55,8 @@ export interface CatalogResult {
   models: CatalogEntry[];
   available_vram_gb: number;
   largest_free_gpu_gb: number;
+  /** Why `fits` is not confirmed: free VRAM unknown or partial (RBAC, or the cluster did not answer in time). */
+  capacity_note?: string;
 }
 
 export interface GenerateResult {

@@ -83,6 +83,10 @@ it('answers GPU status with capacity unknown and the missing permission named', 
   expect(est.estimate.required_vram_gb).toBeGreaterThan(0);
   expect(est.fits).toBe(false);
   expect(est.capacity_note).toBe(gpu.capacity_note);
+
+  // The catalogue says why nothing shows as fitting, instead of a silent column of "no".
+  const catalog = await dispatch(mm.handlers, 'catalog', {});
+  expect(catalog.capacity_note).toBe(gpu.capacity_note);
 });
 
 it('deploys without the free-VRAM check, with a warning, and still refuses too little memory', async () => {

@@ -92,9 +92,9 @@ export class GpuView implements GpuFacts {
     return result;
   }
 
-  async freeVram(): Promise<{ available_vram_gb: number; largest_free_gpu_gb: number }> {
-    const info = await this.info(false);
-    return { available_vram_gb: info.available_vram_gb, largest_free_gpu_gb: info.largest_free_gpu_gb };
+  async freeVram(): Promise<{ available_vram_gb: number; largest_free_gpu_gb: number; capacity_note?: string }> {
+    const { info, note } = await this.view(false);
+    return { available_vram_gb: info.available_vram_gb, largest_free_gpu_gb: info.largest_free_gpu_gb, ...(note ? { capacity_note: note } : {}) };
   }
 
   estimate(model: string): Promise<VramEstimate> {

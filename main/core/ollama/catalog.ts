@@ -57,12 +57,14 @@ export class Catalog {
         installed: held.some((h) => sameModel(h.name ?? h.model ?? '', m.name)),
       });
     });
+    const capacity_note = free ? free.capacity_note : 'free VRAM is unknown right now (the cluster did not answer in time): "fits" is not confirmed';
     return {
       success: true,
       source: view.ok ? 'registry' : 'curated',
       models: entries,
       available_vram_gb: free?.available_vram_gb ?? 0,
       largest_free_gpu_gb: largest,
+      ...(capacity_note ? { capacity_note } : {}),
     };
   }
 
