@@ -28,7 +28,7 @@ import type { ApiPath } from './paths.ts';
 import { handleCrud } from './rest.ts';
 import { handleSubresource } from './subresources.ts';
 import { serveProxy } from './proxy.ts';
-import { servePortForward } from './portforward.ts';
+import { KubeletUpgradeError, PortForwards, servePortForward } from './portforward.ts';
 import { isWebSocketUpgrade } from './websocket.ts';
 import { handleControl } from './control.ts';
 import { renderKubeconfig } from './kubeconfig.ts';
@@ -38,6 +38,7 @@ import type { KubeconfigOptions } from './kubeconfig.ts';
 export type { Faults } from './faults.ts';
 export type { KubeconfigOptions } from './kubeconfig.ts';
 export type { ClientCert } from './pki.ts';
+export type { PortForwardRecord, PortForwards } from './portforward.ts';
 export { Store } from './store.ts';
 
 export interface KubeSimOptions {
@@ -68,6 +69,8 @@ export interface KubeSim {
   writeKubeconfig(path: string, opts?: KubeconfigOptions): void;
   faults: Faults;
   store: Store;
+  /** Every port-forward accepted (which pod, ports, when and why it closed) and how many a pod has open. */
+  portForwards: PortForwards;
   setOllamaUrl(url: string | undefined): void;
   stop(): Promise<void>;
   start(): Promise<void>;
@@ -115,7 +118,8 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
   const store = new Store();
   const watches = new WatchRegistry();
   const faults = createFaults(watches, log);
-  const ctx: SimContext = { store, faults, watches, log };
+  const portForwards = new PortForwards(log);
+  const ctx: SimContext = { store, faults, watches, log, portForwards };
   if (opts.ollamaUrl) ctx.ollamaUrl = opts.ollamaUrl;
   const scheduler = new Scheduler(store);
   const kubelet = new Kubelet(store, scheduler, { readyDelayMs: opts.readyDelayMs ?? 300, unpullableImages: opts.unpullableImages ?? [] }, log);
@@ -124,6 +128,7 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
     scheduler.track(e);
     kubelet.onEvent(e);
     controller.onEvent(e);
+    portForwards.onEvent(e);
   });
   const scale: Parameters<typeof seedCluster>[3] = {};
   for (const k of ['nodes', 'namespaces', 'deployments', 'pods'] as const) if (opts[k]) scale[k] = opts[k];
@@ -183,6 +188,12 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
   }
 
   function rejectUpgrade(socket: Duplex, err: unknown): void {
+    if (err instanceof KubeletUpgradeError) {
+      const text = err.message;
+      const reason = err.code === 404 ? 'Not Found' : 'Internal Server Error';
+      socket.end(`HTTP/1.1 ${err.code} ${reason}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
+      return;
+    }
     const e = err instanceof ApiError ? err : errors.internal(String(err));
     const body = JSON.stringify(e.body);
     socket.end(`HTTP/1.1 ${e.code} ${e.body.reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
@@ -250,6 +261,7 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
     },
     faults,
     store,
+    portForwards,
     setOllamaUrl(u) {
       if (u) ctx.ollamaUrl = u;
       else delete ctx.ollamaUrl;
