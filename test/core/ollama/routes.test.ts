@@ -1,5 +1,6 @@
 // Reaching Ollama: explicit URL, the API server's service proxy, a port-forward to a ready
-// pod (re-established when that pod goes away), a dead route followed by the next one.
+// pod (re-established through the new pod when that pod is deleted and its tunnels close),
+// a dead route followed by the next one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimCluster, startOllamaSim, type SimCluster } from '../../sim/index.ts';
 import type { OllamaSim } from '../../sim/ollama/server.ts';
@@ -130,10 +131,15 @@ describe('routes to Ollama', () => {
 
       const oldPod = /pod model-hosting\/(\S+)\)/.exec(r.route.url)![1]!;
       const core = w.ctx.kube.core;
+      const oldUid = (await core.readNamespacedPod({ name: oldPod, namespace: 'model-hosting' })).metadata!.uid!;
+      const pf = sim.kube.portForwards;
+      expect(pf.records.some((x) => x.uid === oldUid)).toBe(true);
+      const before = pf.records.length;
+      // The Ollama simulator keeps running: only the pod goes, and the API server ends its
+      // tunnels as a kubelet does. The deployment controller makes a new pod.
       await core.deleteNamespacedPod({ name: oldPod, namespace: 'model-hosting', gracePeriodSeconds: 0 });
-      // The pod's process is gone with it: open tunnels break.
-      await sim.ollama.stop();
-      await sim.ollama.start();
+      expect(pf.openFor(oldUid)).toBe(0);
+      expect(pf.records.filter((x) => x.uid === oldUid && x.closedBy === 'pod-gone').length).toBeGreaterThan(0);
       const after = await until(
         () => w.side.handlers.listModels({}).catch(() => null),
         (x) => !!x && !x.route.url.includes(oldPod),
@@ -143,6 +149,17 @@ describe('routes to Ollama', () => {
       expect(after!.route.kind).toBe('port-forward');
       expect(after!.route.url).not.toContain(oldPod);
       expect(names(after!)).toEqual(['llama3.2:1b', 'qwen2.5:0.5b']);
+      const newPod = /pod model-hosting\/(\S+)\)/.exec(after!.route.url)![1]!;
+      const fresh = await core.readNamespacedPod({ name: newPod, namespace: 'model-hosting' });
+      expect(fresh.metadata!.uid).not.toBe(oldUid);
+      // Every tunnel opened since the deletion went to the new pod, none to the old one.
+      const since = pf.records.slice(before);
+      expect(since.length).toBeGreaterThan(0);
+      expect(since.every((x) => x.pod === newPod && x.uid === fresh.metadata!.uid)).toBe(true);
+      // A streamed request through the new tunnel too.
+      const g2 = await w.side.handlers.generate({ model: 'qwen2.5:0.5b', prompt: 'hi again' });
+      expect(g2.response.length).toBeGreaterThan(0);
+      expect(pf.records.slice(before).every((x) => x.pod === newPod)).toBe(true);
     } finally {
       await w.close();
     }
