@@ -74,6 +74,43 @@ describe.skipIf(!kubectl)(`kubectl (${kubectl ?? 'not on PATH: skipped'})`, () =
     expect(j.stdout).toBe('81559');
   });
 
+  test('get pods prints the server-side Table: READY, STATUS Running; -o wide adds IP and NODE', async () => {
+    const r = await k('get', 'pods', '-n', 'model-hosting');
+    expect(r.code, r.stderr).toBe(0);
+    const [head, ...rows] = r.stdout.trim().split('\n');
+    expect(head!.split(/\s{2,}/)).toEqual(['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE']);
+    const ollama = rows.map((l) => l.split(/\s+/)).find((c) => /^ollama-/.test(c[0]!));
+    expect(ollama?.slice(1, 4)).toEqual(['1/1', 'Running', '0']);
+    const pod = (await raw(sim, '/api/v1/namespaces/model-hosting/pods?labelSelector=app%3Dollama')).json.items[0];
+    const w = await k('get', 'pods', '-n', 'model-hosting', '-o', 'wide');
+    expect(w.stdout.split('\n')[0]!.split(/\s{2,}/)).toEqual(['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE', 'NOMINATED NODE', 'READINESS GATES']);
+    const wide = w.stdout.split('\n').find((l) => l.startsWith(pod.metadata.name))!.split(/\s+/);
+    expect(wide.slice(5, 7)).toEqual([pod.status.podIP, pod.spec.nodeName]);
+    // Labels come from the rows' PartialObjectMetadata.
+    const l = await k('get', 'pods', '-n', 'model-hosting', '--show-labels');
+    expect(l.stdout).toContain('app=ollama');
+  });
+
+  test('get deploy -A shows READY 1/1; get nodes shows STATUS Ready; get svc and ns', async () => {
+    const d = await k('get', 'deploy', '-A');
+    expect(d.code, d.stderr).toBe(0);
+    expect(d.stdout.split('\n')[0]!.split(/\s{2,}/)).toEqual(['NAMESPACE', 'NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE']);
+    const ollama = d.stdout.split('\n').map((x) => x.split(/\s+/)).find((c) => c[1] === 'ollama');
+    expect(ollama?.slice(0, 5)).toEqual(['model-hosting', 'ollama', '1/1', '1', '1']);
+    const n = await k('get', 'nodes');
+    expect(n.stdout.split('\n')[0]!.split(/\s{2,}/)).toEqual(['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION']);
+    const h100 = n.stdout.split('\n').map((x) => x.split(/\s+/)).find((c) => c[0] === 'gpu-h100-01');
+    expect(h100?.slice(1, 3)).toEqual(['Ready', '<none>']);
+    expect(h100?.[4]).toMatch(/^v1\.\d+\.\d+/);
+    const s = await k('get', 'svc', '-n', 'model-hosting');
+    expect(s.stdout.split('\n')[0]!.split(/\s{2,}/)).toEqual(['NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE']);
+    expect(s.stdout).toMatch(/ollama-service\s+ClusterIP\s+\S+\s+<none>\s+11434\/TCP/);
+    const ns = await k('get', 'ns', 'model-hosting');
+    expect(ns.stdout).toMatch(/^NAME\s+STATUS\s+AGE\nmodel-hosting\s+Active\s+\S+/);
+    const cm = await k('get', 'cm', '-n', 'default');
+    expect(cm.stdout).toMatch(/^NAME\s+DATA\s+AGE\nkube-root-ca\.crt\s+1\s+\S+/);
+  });
+
   test('create -f --validate=false, patch --type merge, scale, delete', async () => {
     const file = join(dir, 'deploy.json');
     writeFileSync(file, JSON.stringify({

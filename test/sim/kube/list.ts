@@ -1,6 +1,6 @@
 // Lists: selectors, key order, limit/continue with an opaque token that expires (410)
 // once the history it was taken at has been compacted.
-import type { Store } from './store.ts';
+import type { Entry, Store } from './store.ts';
 import type { ResourceInfo } from './resources.ts';
 import { apiVersionOf } from './resources.ts';
 import type { Matcher } from './selectors.ts';
@@ -38,8 +38,14 @@ export interface ListOptions {
   forceGone?: boolean;
 }
 
-/** The list as JSON text: items are the stored serializations joined, so 20k pods cost little. */
-export function listJson(store: Store, r: ResourceInfo, o: ListOptions): string {
+export interface ListPage {
+  entries: Entry[];
+  /** The list's metadata: resourceVersion, and continue / remainingItemCount when a limit cut it short. */
+  meta: Record<string, unknown>;
+}
+
+/** One page of a list: selectors, limit and continue applied as the real server does. */
+export function listPage(store: Store, r: ResourceInfo, o: ListOptions): ListPage {
   let after: string | undefined;
   let rv = store.resourceVersion;
   if (o.continueToken) {
@@ -48,18 +54,18 @@ export function listJson(store: Store, r: ResourceInfo, o: ListOptions): string 
     after = t.start.replace(/\u0000$/, '');
     rv = t.rv;
   }
-  const items: string[] = [];
+  const entries: Entry[] = [];
   const limit = o.limit && o.limit > 0 ? o.limit : Infinity;
   let cont = '';
   let lastKey = '';
   let full = false;
   const left = store.scan(r, o.namespace, after, (e) => {
     if (o.match && !o.match(e.obj)) return true;
-    if (items.length >= limit) {
+    if (entries.length >= limit) {
       full = true;
       return false;
     }
-    items.push(e.json);
+    entries.push(e);
     lastKey = store.keyFor(e.obj, r);
     return true;
   });
@@ -71,5 +77,11 @@ export function listJson(store: Store, r: ResourceInfo, o: ListOptions): string 
   const meta: Record<string, unknown> = { resourceVersion: String(rv) };
   if (cont) meta.continue = cont;
   if (remaining !== undefined) meta.remainingItemCount = remaining;
-  return `{"kind":"${r.kind}List","apiVersion":"${apiVersionOf(r)}","metadata":${JSON.stringify(meta)},"items":[${items.join(',')}]}`;
+  return { entries, meta };
+}
+
+/** The list as JSON text: items are the stored serializations joined, so 20k pods cost little. */
+export function listJson(store: Store, r: ResourceInfo, o: ListOptions): string {
+  const { entries, meta } = listPage(store, r, o);
+  return `{"kind":"${r.kind}List","apiVersion":"${apiVersionOf(r)}","metadata":${JSON.stringify(meta)},"items":[${entries.map((e) => e.json).join(',')}]}`;
 }

@@ -11,7 +11,8 @@ import { clone, nowIso } from './types.ts';
 import { errors, successStatus } from './status.ts';
 import { readJson, sendJson } from './http.ts';
 import { both, fieldMatcher, labelMatcher } from './selectors.ts';
-import { listJson } from './list.ts';
+import { listJson, listPage } from './list.ts';
+import { hasPrinter, includeObjectOf, tableJson, tableVersionFor } from './table.ts';
 import { serveWatch } from './watch.ts';
 import { applyDefaults } from './defaults.ts';
 import { validate } from './validate.ts';
@@ -178,10 +179,13 @@ export async function handleCrud(
   const { r, namespace: ns, name } = p;
   const q = url.searchParams;
   const dry = dryRun(url);
+  // kubectl get asks for a server-side Table; served for the resources with a printer.
+  const table = (verb === 'get' || verb === 'list' || verb === 'watch') && hasPrinter(r) ? tableVersionFor(req.headers.accept) : undefined;
   switch (verb) {
     case 'get': {
       const e = ctx.store.getEntry(r, ns, name!);
       if (!e) throw errors.notFound(r, name!);
+      if (table) return sendJson(res, 200, tableJson(r, [e], { resourceVersion: e.obj.metadata.resourceVersion }, table, includeObjectOf(q.get('includeObject'))));
       sendJson(res, 200, e.json);
       return;
     }
@@ -192,6 +196,11 @@ export async function handleCrud(
       if (match) o.match = match;
       if (q.get('limit')) o.limit = Number(q.get('limit'));
       if (q.get('continue')) o.continueToken = q.get('continue')!;
+      if (table) {
+        const include = includeObjectOf(q.get('includeObject'));
+        const page = listPage(ctx.store, r, o);
+        return sendJson(res, 200, tableJson(r, page.entries, page.meta, table, include));
+      }
       sendJson(res, 200, listJson(ctx.store, r, o));
       return;
     }
@@ -206,6 +215,11 @@ export async function handleCrud(
       if (match) o.match = match;
       if (q.get('resourceVersion') !== null) o.resourceVersion = q.get('resourceVersion')!;
       if (q.get('timeoutSeconds')) o.timeoutSeconds = Number(q.get('timeoutSeconds'));
+      if (table) {
+        // kubectl get -w: each event carries a one-row Table.
+        const include = includeObjectOf(q.get('includeObject'));
+        o.render = (json, obj) => tableJson(r, [{ obj, json }], { resourceVersion: obj.metadata.resourceVersion }, table, include);
+      }
       serveWatch(ctx.store, ctx.watches, r, o, req, res);
       return;
     }

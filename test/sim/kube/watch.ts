@@ -18,6 +18,8 @@ export interface WatchOptions {
   sendInitialEvents?: boolean;
   forceGone?: boolean;
   bookmarkIntervalMs?: number;
+  /** How an event's object is written (a Table row for kubectl get -w); the stored JSON when absent. */
+  render?: (json: string, obj: KObj) => string;
 }
 
 function goneEvent(rv: string, oldest: number): string {
@@ -41,6 +43,7 @@ export function serveWatch(
   const inScope = (e: StoreEvent) => e.r === r && (!o.namespace || e.namespace === o.namespace);
   const matches = (obj: KObj) => !o.match || o.match(obj);
   const line = (type: string, json: string) => `{"type":"${type}","object":${json}}\n`;
+  const objLine = (type: string, json: string, obj: KObj) => line(type, o.render ? o.render(json, obj) : json);
   const bookmark = (extra?: Record<string, string>) => {
     const meta: Record<string, unknown> = { resourceVersion: String(store.resourceVersion) };
     if (extra) meta.annotations = extra;
@@ -49,20 +52,20 @@ export function serveWatch(
 
   const translate = (e: StoreEvent): string | undefined => {
     if (!inScope(e)) return undefined;
-    if (e.type !== 'MODIFIED' || !o.match) return matches(e.obj) ? line(e.type, e.json) : undefined;
+    if (e.type !== 'MODIFIED' || !o.match) return matches(e.obj) ? objLine(e.type, e.json, e.obj) : undefined;
     // A selector watch sees an object enter or leave its selection as ADDED or DELETED.
     const now = matches(e.obj);
     const was = e.prev ? matches(e.prev) : now;
-    if (now && was) return line('MODIFIED', e.json);
-    if (now) return line('ADDED', e.json);
-    if (was) return line('DELETED', e.json);
+    if (now && was) return objLine('MODIFIED', e.json, e.obj);
+    if (now) return objLine('ADDED', e.json, e.obj);
+    if (was) return objLine('DELETED', e.json, e.obj);
     return undefined;
   };
 
   const rvParam = o.resourceVersion ?? '';
   let out = '';
   if (rvParam === '' || rvParam === '0') {
-    for (const e of store.entries(r, o.namespace)) if (matches(e.obj)) out += line('ADDED', e.json);
+    for (const e of store.entries(r, o.namespace)) if (matches(e.obj)) out += objLine('ADDED', e.json, e.obj);
     if (o.sendInitialEvents && o.allowWatchBookmarks) out += bookmark({ 'k8s.io/initial-events-end': 'true' });
   } else {
     const since = Number(rvParam);
