@@ -6,13 +6,16 @@ import type { SimState } from './state.ts';
 export interface BlobDownload {
   readonly digest: string;
   readonly total: number;
+  /** Bytes already on disk when this download started (a resumed pull starts there). */
+  readonly from: number;
   completed(): number;
   readonly finished: Promise<boolean>; // true when complete, false when cancelled
   release(): void;
 }
 
 export interface Downloader {
-  acquire(digest: string, total: number): BlobDownload;
+  /** `joined`: another pull was already downloading this blob. */
+  acquire(digest: string, total: number): { dl: BlobDownload; joined: boolean };
   cancelAll(): void;
 }
 
@@ -44,6 +47,7 @@ export function createDownloader(state: SimState, bytesPerSecond: () => number):
       dl: {
         digest,
         total,
+        from,
         completed,
         finished,
         release() {
@@ -67,12 +71,13 @@ export function createDownloader(state: SimState, bytesPerSecond: () => number):
   return {
     acquire(digest, total) {
       let r = running.get(digest);
+      const joined = !!r;
       if (!r) {
         r = start(digest, total);
         running.set(digest, r);
       }
       r.refs++;
-      return r.dl;
+      return { dl: r.dl, joined };
     },
     cancelAll() {
       for (const r of [...running.values()]) r.stop();

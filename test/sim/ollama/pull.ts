@@ -30,10 +30,14 @@ async function runPull(ctx: SimContext, name: string, emit: (p: Progress) => voi
       emit(progressLine(layer, layer.size));
       continue;
     }
-    const dl = ctx.downloader.acquire(layer.digest, layer.size);
+    const { dl, joined } = ctx.downloader.acquire(layer.digest, layer.size);
+    // The first line of a download Ollama starts says what was on disk (nothing: no `completed`),
+    // whatever the clock did in between; one joining a running download says where it is.
+    let first = !joined;
     try {
       for (;;) {
-        const done = dl.completed();
+        const done = first ? dl.from : dl.completed();
+        first = false;
         emit(progressLine(layer, done));
         if (done >= layer.size) break;
         const tick = sleep(ctx.progressIntervalMs, signal).then(() => 'tick' as const);
