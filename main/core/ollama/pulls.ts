@@ -8,6 +8,7 @@ import { responseText, type OllamaClient } from './client.ts';
 import { describe, errorMessage } from './errors.ts';
 import { ndjson } from './ndjson.ts';
 import { PullTracker } from './pull-progress.ts';
+import { canonicalModelName } from '../vram/model-name.ts';
 
 export interface PullOptions {
   /** How long a finished pull stays readable (default 10 minutes). */
@@ -29,10 +30,7 @@ interface Pull {
 }
 
 /** "llama3.2" and "llama3.2:latest" are one pull; case does not matter (Ollama compares names case-insensitively). */
-export function pullKey(model: string): string {
-  const m = model.trim().toLowerCase();
-  return m.lastIndexOf(':') > m.lastIndexOf('/') ? m : `${m}:latest`;
-}
+export const pullKey = canonicalModelName;
 
 export class PullManager {
   readonly #client: OllamaClient;

@@ -24,6 +24,12 @@ export function parseModelName(name: string): ParsedModelName {
   return { host, namespace: namespace === 'library' ? null : namespace, family: family.toLowerCase(), tag: tag.toLowerCase() };
 }
 
+/** One spelling per model, as Ollama compares names: "Library/Llama3.1" and "llama3.1:latest" are the same. */
+export function canonicalModelName(name: string): string {
+  const { host, namespace, family, tag } = parseModelName(name.toLowerCase());
+  return [host, namespace, `${family}:${tag}`].filter(Boolean).join('/');
+}
+
 /** Mixture-of-experts totals are below experts × size: attention is shared (mixtral 8x7b is 46.7B, 8x22b 141B). */
 const MOE_SHARE = 0.82;
 

@@ -29,7 +29,8 @@ describe('Ollama pieces', () => {
 
   it('treats a name with and without :latest, in any case, as one pull', () => {
     expect(pullKey('Llama3.2')).toBe(pullKey('llama3.2:latest'));
-    expect(pullKey('library/llama3.2:1b')).toBe('library/llama3.2:1b');
+    // Ollama's own library namespace is the default one: the same model, so the same pull.
+    expect(pullKey('library/llama3.2:1b')).toBe(pullKey('llama3.2:1b'));
     expect(pullKey('host:5000/ns/model')).toBe('host:5000/ns/model:latest');
     expect(pullKey('llama3.2:1b')).not.toBe(pullKey('llama3.2:3b'));
   });
