@@ -12,6 +12,21 @@ export const modelName = z
   .max(250, 'is too long')
   .regex(OLLAMA_NAME, 'must be an Ollama model name such as llama3.1:8b or namespace/model:tag');
 
+/** Whether a name has Ollama's form (then it is canonicalised before it is counted). */
+export const isOllamaName = (name: string): boolean => OLLAMA_NAME.test(name);
+
+/**
+ * A model name given to /api/usage/track, which exists for models used outside the app
+ * ("Llama 2 7B", "claude-3.5-sonnet@20240620"): any printable text up to 253 characters.
+ * Counts are kept as JSON, so nothing else needs refusing.
+ */
+export const usageModelName = z
+  .string({ error: 'must be a string' })
+  .trim()
+  .min(1, 'is required')
+  .max(253, 'must be at most 253 characters')
+  .regex(/^[^\p{C}]+$/u, 'must be printable text (no control or format characters)');
+
 export const dns1123Label = z
   .string({ error: 'must be a string' })
   .trim()

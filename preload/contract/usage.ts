@@ -1,7 +1,7 @@
 // Usage ranking, kept in the ConfigMap model-usage-stats (seed routes).
 import { z } from 'zod';
 import { op } from './define.ts';
-import { empty, modelName } from './fields.ts';
+import { empty, usageModelName } from './fields.ts';
 
 export interface RankingEntry {
   rank: number;
@@ -24,8 +24,9 @@ export const usageOperations = {
     rest: { method: 'GET', path: '/api/usage/ranking' },
     summary: 'Models by use, most used first',
   }),
-  trackUsage: op<{ success: true; model: string; message: string }>()({
-    input: z.object({ model: modelName }),
+  /** `model`: the name as counted (Ollama names canonicalised); `count`: its count now, this increment included. */
+  trackUsage: op<{ success: true; model: string; count: number; message: string }>()({
+    input: z.object({ model: usageModelName }),
     rest: { method: 'POST', path: '/api/usage/track' },
     summary: 'Count one use of a model',
   }),

@@ -48,7 +48,7 @@ describe('handleInvoke', () => {
 
   it('answers 400 naming the field for bad input, and for unknown operations', async () => {
     const calls: unknown[] = [];
-    const bad = await handleInvoke(handlers(calls), appPage, origins, 'trackUsage', { model: 'no spaces allowed' }, memoryLogger());
+    const bad = await handleInvoke(handlers(calls), appPage, origins, 'trackUsage', { model: 'no\ncontrol characters' }, memoryLogger());
     expect(bad.ok).toBe(false);
     if (!bad.ok) {
       expect(bad.error.status).toBe(400);

@@ -21,14 +21,14 @@ export interface OllamaSide {
   close(): Promise<void>;
 }
 
-export async function createOllamaSide(ctx: CoreContext, gpu: GpuFacts, usage: { track(model: string): Promise<void> }): Promise<OllamaSide> {
+export async function createOllamaSide(ctx: CoreContext, gpu: GpuFacts, usage: { track(model: string): Promise<unknown> }): Promise<OllamaSide> {
   return createOllamaSideWith(ctx, gpu, usage, {});
 }
 
 export async function createOllamaSideWith(
   ctx: CoreContext,
   gpu: GpuFacts,
-  usage: { track(model: string): Promise<void> },
+  usage: { track(model: string): Promise<unknown> },
   opts: Partial<PullOptions>,
 ): Promise<OllamaSide> {
   const { log, events } = ctx;

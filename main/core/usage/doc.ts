@@ -21,7 +21,21 @@ export const APPLIED_KEY = 'applied.json';
 export const RESET_KEY = 'reset_at';
 
 export function emptyDoc(): UsageDoc {
-  return { counts: {}, applied: {}, resetAt: 0 };
+  return { counts: countMap(), applied: countMap(), resetAt: 0 };
+}
+
+/** A map keyed by model names, which may be "__proto__" or "constructor": no prototype to collide with. */
+export function countMap(from?: Record<string, number>): Record<string, number> {
+  return Object.assign(Object.create(null) as Record<string, number>, from);
+}
+
+/** The count of one name, 0 when absent (never an inherited property). */
+export function countOf(counts: Record<string, number>, model: string): number {
+  return Object.hasOwn(counts, model) ? counts[model]! : 0;
+}
+
+export function bump(counts: Record<string, number>, model: string, n = 1): void {
+  counts[model] = countOf(counts, model) + n;
 }
 
 export function decodeDoc(data: Record<string, string> | undefined | null): UsageDoc {
@@ -56,7 +70,7 @@ export function totalOf(doc: UsageDoc): number {
 }
 
 function addCount(counts: Record<string, number>, model: string, n: number): void {
-  if (Number.isInteger(n) && n > 0) counts[model] = (counts[model] ?? 0) + n;
+  if (Number.isInteger(n) && n > 0) bump(counts, model, n);
 }
 
 function parseJson(text: string | undefined): unknown {
@@ -69,7 +83,7 @@ function parseJson(text: string | undefined): unknown {
 }
 
 function numberMap(value: unknown): Record<string, number> {
-  const out: Record<string, number> = {};
+  const out = countMap();
   if (!value || typeof value !== 'object' || Array.isArray(value)) return out;
   for (const [k, v] of Object.entries(value)) if (typeof v === 'number' && Number.isInteger(v) && v >= 0) out[k] = v;
   return out;

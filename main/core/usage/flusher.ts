@@ -3,7 +3,7 @@
 // the same update as the counts, so replaying the journal after a crash counts nothing twice.
 import type { Logger } from '../log.ts';
 import type { UsageConfigMap } from './configmap.ts';
-import type { UsageDoc } from './doc.ts';
+import { bump, type UsageDoc } from './doc.ts';
 import type { UsageJournal } from './journal.ts';
 
 export interface FlusherOptions {
@@ -73,7 +73,7 @@ export class UsageFlusher {
         for (const e of fresh) {
           if (e.t <= doc.resetAt) dropped++;
           else {
-            doc.counts[e.model] = (doc.counts[e.model] ?? 0) + 1;
+            bump(doc.counts, e.model);
             counted++;
           }
         }

@@ -8,11 +8,12 @@
 // reset    clears the counts in the ConfigMap and stamps reset_at. Increments accepted
 //          before that moment (by the accepting instance's clock) and not yet written are
 //          dropped by whichever instance holds them; increments accepted after it count.
-import { modelName, type Handlers, type RankingResult } from '../../../preload/contract/index.ts';
+import { isOllamaName, usageModelName, type Handlers, type RankingResult } from '../../../preload/contract/index.ts';
 import { badRequest, unavailable } from '../errors.ts';
 import type { CoreContext } from '../manager.ts';
 import { UsageConfigMap } from './configmap.ts';
-import { totalOf, type UsageDoc } from './doc.ts';
+import { bump, countMap, countOf, totalOf, type UsageDoc } from './doc.ts';
+import { canonicalModelName } from '../vram/model-name.ts';
 import { UsageFlusher } from './flusher.ts';
 import { UsageJournal } from './journal.ts';
 import { rank } from './ranking.ts';
@@ -34,7 +35,8 @@ export interface UsageSideOptions {
 
 export interface UsageSide {
   handlers: Pick<Handlers, 'usageRanking' | 'trackUsage' | 'resetUsage'>;
-  track(model: string): Promise<void>;
+  /** Counts one use; answers the name as counted. */
+  track(model: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -86,10 +88,13 @@ export async function createUsageSideWith(ctx: CoreContext, opts: UsageSideOptio
     }
   }
 
-  async function track(model: string): Promise<void> {
-    const parsed = modelName.safeParse(model);
+  async function track(model: string): Promise<string> {
+    const parsed = usageModelName.safeParse(model);
     if (!parsed.success) throw badRequest(`model ${parsed.error.issues[0]?.message ?? 'is invalid'}`, { field: 'model' });
-    await journal.append(parsed.data);
+    // "Llama3.2:1B" and "library/llama3.2:1b" are one model, as pulls treat them; other names
+    // (external models) are counted as given.
+    const name = isOllamaName(parsed.data) ? canonicalModelName(parsed.data) : parsed.data;
+    await journal.append(name);
     flusher.schedule();
     if (known) {
       // Cheap on purpose (a long outage can leave many pending): the ranking counts exactly.
@@ -99,24 +104,35 @@ export async function createUsageSideWith(ctx: CoreContext, opts: UsageSideOptio
         events.emit('usageChanged', { total_requests: total });
       }
     }
+    return name;
+  }
+
+  /** A model's count now: what the ConfigMap holds plus this instance's pending increments. */
+  function countNow(doc: UsageDoc | null, model: string): number {
+    const pending = (doc ? pendingOf(doc) : journal.pending()).filter((e) => e.model === model).length;
+    return (doc ? countOf(doc.counts, model) : 0) + pending;
   }
 
   const handlers: UsageSide['handlers'] = {
     async usageRanking(): Promise<RankingResult> {
       const doc = await current();
-      const counts = { ...doc.counts };
+      const counts = countMap(doc.counts);
       const pending = pendingOf(doc);
-      for (const e of pending) counts[e.model] = (counts[e.model] ?? 0) + 1;
+      for (const e of pending) bump(counts, e.model);
       return { success: true, ...rank(counts), pending: pending.length };
     },
     async trackUsage({ model }) {
-      await track(model);
-      return { success: true, model, message: `Usage tracked for ${model}` };
+      const name = await track(model);
+      // The increment is accepted (journalled) whatever the API server does now; without a
+      // readable ConfigMap the count is this instance's own, and says so.
+      const doc = await current().catch(() => null);
+      const count = countNow(doc, name);
+      return { success: true, model: name, count, message: `Usage tracked for ${name}${doc ? '' : ' (count is this instance\'s only: the ConfigMap is unreachable)'}` };
     },
     async resetUsage() {
       const at = Date.now();
       const doc = await cm.update((d) => {
-        d.counts = {};
+        d.counts = countMap();
         d.resetAt = Math.max(at, d.resetAt);
         return true;
       });

@@ -85,18 +85,67 @@ describe('usage side', () => {
     }
   });
 
-  it('refuses an invalid model name with 400 and writes nothing', async () => {
+  it('refuses a name that is not printable text, or too long, with 400 and writes nothing', async () => {
     await deleteCm();
     const usage = await createUsageSideWith(ctxFor(), { minIntervalMs: 50 });
     try {
-      await expect(dispatch(handlersOf(usage), 'trackUsage', { model: 'bad name!' })).rejects.toMatchObject({ status: 400 });
+      for (const model of ['bad\nname', 'tab\there', 'nul\u0000', 'zero\u200bwidth', 'x'.repeat(254), '   ']) {
+        await expect(dispatch(handlersOf(usage), 'trackUsage', { model })).rejects.toMatchObject({ status: 400 });
+      }
       await expect(dispatch(handlersOf(usage), 'trackUsage', {})).rejects.toMatchObject({ status: 400 });
-      const err = await usage.track('../etc/passwd').catch((e: unknown) => e);
+      const err = await usage.track('line\rbreak').catch((e: unknown) => e);
       expect(err).toBeInstanceOf(AppError);
       expect((err as AppError).status).toBe(400);
       expect((err as AppError).message).toMatch(/^model /);
       await new Promise((r) => setTimeout(r, 200));
       expect(await counts()).toEqual({});
+    } finally {
+      await usage.close();
+    }
+  });
+
+  it('counts external names as given and Ollama names as one model, and answers the new count', async () => {
+    await deleteCm();
+    const usage = await createUsageSideWith(ctxFor(), { minIntervalMs: 50 });
+    try {
+      const long = `Vendor Model ${'m'.repeat(240)}`; // 253 characters, not an Ollama name
+      const answers: [string, number][] = [];
+      for (const model of ['Llama 2 7B', 'claude-3.5-sonnet@20240620', long, 'Llama 2 7B', 'Llama3.2:1B', 'library/llama3.2:1b', ' llama3.2:1b ']) {
+        const r = await dispatch(handlersOf(usage), 'trackUsage', { model });
+        answers.push([r.model, r.count]);
+      }
+      expect(answers).toEqual([
+        ['Llama 2 7B', 1],
+        ['claude-3.5-sonnet@20240620', 1],
+        [long, 1],
+        ['Llama 2 7B', 2],
+        ['llama3.2:1b', 1],
+        ['llama3.2:1b', 2],
+        ['llama3.2:1b', 3],
+      ]);
+      expect(await until(counts, (c) => Object.keys(c).length === 4)).toEqual({ 'Llama 2 7B': 2, 'claude-3.5-sonnet@20240620': 1, [long]: 1, 'llama3.2:1b': 3 });
+    } finally {
+      await usage.close();
+    }
+  });
+
+  it("counts names that are Object's own keys (__proto__, constructor) kept in the ConfigMap", async () => {
+    await deleteCm();
+    const ctx = ctxFor();
+    // A ConfigMap of the seed's form, written by another tool: names are whatever it counted.
+    await ctx.kube.core.createNamespacedConfigMap({
+      namespace: NS,
+      body: { metadata: { name: CONFIGMAP_NAME }, data: { usage_stats: '{"__proto__": 3, "constructor": 2, "hasOwnProperty": 1}' } },
+    });
+    const usage = await createUsageSideWith(ctx, { minIntervalMs: 50 });
+    try {
+      const r = await handlersOf(usage).usageRanking({});
+      expect(r.models.map((m) => [m.model, m.count])).toEqual([['__proto__', 3], ['constructor', 2], ['hasOwnProperty', 1]]);
+      await usage.track('mistral:7b');
+      const data = await until(readCm, (d) => !!d && 'usage.json' in d);
+      // JSON.parse keeps "__proto__" as an own key: compare entries so it cannot hide.
+      expect(Object.entries(JSON.parse(data!['usage.json']!) as object).sort()).toEqual([['__proto__', 3], ['constructor', 2], ['hasOwnProperty', 1], ['mistral:7b', 1]]);
+      expect(r.total_requests).toBe(6);
     } finally {
       await usage.close();
     }
