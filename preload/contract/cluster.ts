@@ -105,6 +105,8 @@ export interface DeploymentInfo {
   reason?: string;
   message?: string;
   managed: boolean;
+  /** Recognisably a model server (made by this app, an Ollama image, a MODEL variable, a known inference server): what the UI shows by default. */
+  model_server: boolean;
   estimated_vram_gb?: number;
 }
 
@@ -173,7 +175,8 @@ export const clusterOperations = {
     summary: 'Model deployments in every non-system namespace',
   }),
   deploy: op<DeployResult>()({
-    input: z.object({ model_id: modelName, deployment_name: deploymentName, memory: memoryGb }),
+    /** `namespace`: where the Deployment and Service go; absent, the app's namespace (the seed's behaviour). */
+    input: z.object({ model_id: modelName, deployment_name: deploymentName, memory: memoryGb, namespace: dns1123Label.optional() }),
     rest: { method: 'POST', path: '/api/deploy' },
     summary: 'Deploy an Ollama model with one GPU, after checking VRAM',
   }),

@@ -1,21 +1,22 @@
-// POST /api/delete: the Deployment and its Service; never a system deployment.
+// POST /api/delete: the Deployment and its Service, in the namespace asked for (default: the
+// app's, as the seed did); never a system deployment or namespace.
 import type { DeleteDeploymentResult, ParsedInput } from '../../../preload/contract/index.ts';
-import { AppError, notFound } from '../errors.ts';
+import { AppError, badRequest, notFound } from '../errors.ts';
 import type { CoreContext } from '../manager.ts';
 import { selectorOf } from './manifests.ts';
-import { MANAGED_BY, MANAGER, SYSTEM_DEPLOYMENTS, SYSTEM_NAMESPACES } from './system.ts';
+import { MANAGED_BY, MANAGER, systemRefusal } from './system.ts';
 
 export async function deleteDeployment(ctx: CoreContext, input: ParsedInput<'deleteDeployment'>): Promise<DeleteDeploymentResult> {
   const name = input.deployment_name;
   const namespace = input.namespace ?? ctx.kube.namespace;
-  if (SYSTEM_DEPLOYMENTS.has(name)) throw new AppError(403, `deployment_name "${name}" is a system deployment and is never deleted`, { field: 'deployment_name' });
-  if (SYSTEM_NAMESPACES.has(namespace)) throw new AppError(403, `namespace ${namespace} is a system namespace: its deployments are never deleted`, { field: 'namespace' });
+  const refused = systemRefusal(namespace, name, 'deleted');
+  if (refused) throw badRequest(refused.message, { field: refused.field });
 
   let deployment;
   try {
     deployment = await ctx.kube.call(`read deployment ${namespace}/${name}`, () => ctx.kube.apps.readNamespacedDeployment({ name, namespace }));
   } catch (err) {
-    if (err instanceof AppError && err.status === 404) throw notFound(`deployment "${name}" not found in namespace ${namespace}`, { field: 'deployment_name' });
+    if (err instanceof AppError && err.status === 404) throw notFound(`deployment ${namespace}/${name} not found`, { field: 'deployment_name', namespace });
     throw err;
   }
   await ctx.kube.call(`delete deployment ${namespace}/${name}`, () => ctx.kube.apps.deleteNamespacedDeployment({ name, namespace, propagationPolicy: 'Background' }));
@@ -36,5 +37,5 @@ export async function deleteDeployment(ctx: CoreContext, input: ParsedInput<'del
     if (!(err instanceof AppError && err.status === 404)) throw err;
   }
   ctx.log.info('DEPLOY', `deleted ${namespace}/${name}${serviceDeleted ? ' and its Service' : ''}`);
-  return { success: true, message: `Deployment ${name} deleted${serviceDeleted ? ' with its Service' : ''}`, deployment_name: name, namespace };
+  return { success: true, message: `Deployment ${namespace}/${name} deleted${serviceDeleted ? ' with its Service' : ''}`, deployment_name: name, namespace };
 }

@@ -15,6 +15,7 @@ import { kubeMessage } from '../kube/client.ts';
 import { suggestionsFor } from '../vram/index.ts';
 import type { GpuView } from './gpu.ts';
 import { deploymentManifest, serviceManifest } from './manifests.ts';
+import { systemRefusal } from './system.ts';
 
 /** The GPU resource to ask for: the smallest free unit that holds the model (a whole GPU or a MIG slice). */
 export function chooseGpuResource(info: GpuInfo, requiredGb: number): string | null {
@@ -45,7 +46,10 @@ async function exists(ctx: CoreContext, what: string, read: () => Promise<unknow
 
 export async function deploy(ctx: CoreContext, gpu: GpuView, input: ParsedInput<'deploy'>): Promise<DeployResult> {
   const { model_id: model, deployment_name: name, memory } = input;
-  const namespace = ctx.kube.namespace;
+  // Absent: the app's namespace, as the seed deployed.
+  const namespace = input.namespace ?? ctx.kube.namespace;
+  const refused = systemRefusal(namespace, name, 'deployed');
+  if (refused) throw badRequest(refused.message, { field: refused.field });
   const estimate = await gpu.estimate(model);
   const { info, nodesForbidden } = await gpu.view(false);
   const required = estimate.required_vram_gb;
@@ -67,15 +71,21 @@ export async function deploy(ctx: CoreContext, gpu: GpuView, input: ParsedInput<
   }
 
   if (await exists(ctx, `read deployment ${namespace}/${name}`, () => ctx.kube.apps.readNamespacedDeployment({ name, namespace }))) {
-    throw conflict(`deployment "${name}" already exists in namespace ${namespace}`, { field: 'deployment_name' });
+    throw conflict(`deployment ${namespace}/${name} already exists`, { field: 'deployment_name', namespace });
   }
   if (await exists(ctx, `read service ${namespace}/${name}`, () => ctx.kube.core.readNamespacedService({ name, namespace }))) {
-    throw conflict(`a Service named "${name}" already exists in namespace ${namespace}`, { field: 'deployment_name' });
+    throw conflict(`a Service ${namespace}/${name} already exists`, { field: 'deployment_name', namespace });
   }
 
   const image = ctx.settings.get().deployImage;
   const body = deploymentManifest({ name, namespace, model, memoryGb: memory, image, gpuResource: resource, estimate });
-  await ctx.kube.call(`create deployment ${namespace}/${name}`, () => ctx.kube.apps.createNamespacedDeployment({ namespace, body }));
+  try {
+    await ctx.kube.call(`create deployment ${namespace}/${name}`, () => ctx.kube.apps.createNamespacedDeployment({ namespace, body }));
+  } catch (err) {
+    // The API server answers 404 for a create in a namespace that does not exist: the input's fault.
+    if (err instanceof AppError && err.status === 404) throw badRequest(`namespace ${namespace} does not exist: ${namespace}/${name} was not created`, { field: 'namespace' });
+    throw err;
+  }
   try {
     await ctx.kube.call(`create service ${namespace}/${name}`, () => ctx.kube.core.createNamespacedService({ namespace, body: serviceManifest(name, namespace, model) }));
   } catch (err) {
@@ -92,7 +102,7 @@ export async function deploy(ctx: CoreContext, gpu: GpuView, input: ParsedInput<
   if (warning) ctx.log.warn('DEPLOY', `${namespace}/${name}: ${warning}`);
   const result: DeployResult = {
     success: true,
-    message: warning ? `Deployment ${name} created for ${model}, without the free-VRAM check (listing nodes is forbidden)` : `Deployment ${name} created for ${model}`,
+    message: warning ? `Deployment ${namespace}/${name} created for ${model}, without the free-VRAM check (listing nodes is forbidden)` : `Deployment ${namespace}/${name} created for ${model}`,
     deployment_name: name,
     namespace,
     model_id: model,

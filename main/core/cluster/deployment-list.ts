@@ -1,5 +1,6 @@
 // GET /api/deployments from the caches: every namespace but the system ones, with the
-// reason a deployment is not running (the pod's waiting reason or scheduling failure).
+// reason a deployment is not running (the pod's waiting reason or scheduling failure), and
+// whether each is a model server (the UI shows those by default; REST lists them all).
 import type { DeploymentInfo } from '../../../preload/contract/index.ts';
 import type { DeploymentLite, PodLite } from '../kube/objects.ts';
 import { ESTIMATE_ANNOTATION } from '../vram/index.ts';
@@ -21,6 +22,15 @@ export function podsByNamespace(pods: Iterable<PodLite>): Map<string, PodLite[]>
     out.set(p.namespace, list);
   }
   return out;
+}
+
+// Images of inference servers an operator would call a model deployment (Ollama first).
+const MODEL_SERVER_IMAGE = /(^|[/_-])(ollama|vllm|text-generation-inference|tgi|llama[._-]?cpp|llama-server|localai|sglang|tritonserver|tensorrt-llm|lmdeploy)([/:@_-]|$)/i;
+
+/** Made by this app, or recognisably a model server: the image, a MODEL variable, the app's model label or annotation. */
+export function isModelServer(d: DeploymentLite): boolean {
+  if (d.labels[MANAGED_BY] === MANAGER || d.labels[MODEL_LABEL] || d.annotations[MODEL_ID_ANNOTATION] || d.modelEnv) return true;
+  return MODEL_SERVER_IMAGE.test(d.image);
 }
 
 export function describeDeployment(d: DeploymentLite, pods: PodLite[]): DeploymentInfo {
@@ -45,6 +55,7 @@ export function describeDeployment(d: DeploymentLite, pods: PodLite[]): Deployme
     memory: d.memory,
     created: d.created,
     managed: d.labels[MANAGED_BY] === MANAGER,
+    model_server: isModelServer(d),
   };
   if (reason) {
     info.reason = reason.reason;

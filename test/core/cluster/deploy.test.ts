@@ -172,13 +172,21 @@ describe('deleteDeployment', () => {
   it('answers 404 for a missing deployment', async () => {
     const err = await fails('deleteDeployment', { deployment_name: 'never-was' });
     expect(err.status).toBe(404);
-    expect(err.message).toContain('never-was');
+    expect(err.message).toContain('model-hosting/never-was');
   });
 
-  it('refuses the system deployments and namespaces', async () => {
-    for (const input of [{ deployment_name: 'model-manager' }, { deployment_name: 'model-dashboard' }, { deployment_name: 'coredns', namespace: 'kube-system' }]) {
+  it('refuses the system deployments and namespaces with a 400 naming the field (the app\'s rule, not RBAC)', async () => {
+    const cases = [
+      { input: { deployment_name: 'model-manager' }, field: 'deployment_name' },
+      { input: { deployment_name: 'model-dashboard' }, field: 'deployment_name' },
+      { input: { deployment_name: 'coredns', namespace: 'kube-system' }, field: 'namespace' },
+      { input: { deployment_name: 'anything', namespace: 'kube-public' }, field: 'namespace' },
+    ];
+    for (const { input, field } of cases) {
       const err = await fails('deleteDeployment', input);
-      expect(err.status, JSON.stringify(input)).toBe(403);
+      expect(err.status, JSON.stringify(input)).toBe(400);
+      expect(err.details.field, JSON.stringify(input)).toBe(field);
+      expect(err.message).toContain(`${input.namespace ?? 'model-hosting'}/${input.deployment_name}`);
     }
     await side.ctx.kube.apps.readNamespacedDeployment({ name: 'coredns', namespace: 'kube-system' });
   });
