@@ -11,12 +11,14 @@ import { ManagerHost } from './core/host.ts';
 import { consoleLogger } from './core/log.ts';
 import { fileSettings } from './core/settings.ts';
 import { startRestServer } from './rest/server.ts';
+import { normalizeOrigin } from '../preload/contract/index.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RENDERER = join(ROOT, 'out', 'renderer');
 
 const USAGE = `usage: npm run serve -- [--port 8080] [--host 127.0.0.1] [--context NAME] [--namespace NS]
-                       [--kubeconfig PATH] [--config-dir DIR] [--allow-host NAME]... [--build-renderer]`;
+                       [--kubeconfig PATH] [--config-dir DIR] [--allow-host NAME]... [--allow-origin URL]...
+                       [--build-renderer]`;
 
 function parseFlags(argv: string[]) {
   const { values } = parseArgs({
@@ -29,6 +31,7 @@ function parseFlags(argv: string[]) {
       kubeconfig: { type: 'string' },
       'config-dir': { type: 'string' },
       'allow-host': { type: 'string', multiple: true },
+      'allow-origin': { type: 'string', multiple: true },
       'build-renderer': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -36,7 +39,12 @@ function parseFlags(argv: string[]) {
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, not "${values.port}"`);
-  return { ...values, port };
+  const origins = (values['allow-origin'] ?? []).map((text) => {
+    const origin = normalizeOrigin(text);
+    if (!origin) throw new Error(`--allow-origin must be an origin such as https://dash.example.com (scheme, host and port only), not "${text}"`);
+    return origin;
+  });
+  return { ...values, port, origins };
 }
 
 /** Where local state (the usage journal) lives when --config-dir is not given. */
@@ -89,6 +97,7 @@ async function main(): Promise<void> {
     token: settings.restToken(env),
     staticDir: RENDERER,
     allowedHosts: flags['allow-host'],
+    allowedOrigins: () => [...flags.origins, ...settings.get().allowedOrigins],
     log: consoleLogger,
   });
   // The one place the token is shown on purpose, as Jupyter does: the person starting the server opens this URL.

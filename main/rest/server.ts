@@ -9,6 +9,7 @@ import { AppError, toAppError } from '../core/errors.ts';
 import { silentLogger, type Logger } from '../core/log.ts';
 import { readInput } from './input.ts';
 import { bindRoutes, matchRoute } from './routes.ts';
+import { allowedOrigin, exposeTo, isPreflight, PREFLIGHT_HEADERS } from './cors.ts';
 import { COMMON_HEADERS, hostAllowed, originAllowed, TokenCheck } from './security.ts';
 import { streamEvents, type EventSource } from './sse.ts';
 import { serveStatic } from './static.ts';
@@ -27,6 +28,8 @@ export interface RestServerOptions {
   staticDir?: string | null;
   /** More Host names to answer to, besides loopback names and the bound host. */
   allowedHosts?: string[];
+  /** Origins of pages allowed to call the API (normalised, e.g. https://dash.example.com); read per request. */
+  allowedOrigins?: () => readonly string[];
   log?: Logger;
 }
 
@@ -76,7 +79,10 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
     if (!hostAllowed(req.headers.host, { boundHost: host, allowedHosts: options.allowedHosts })) {
       throw new AppError(403, 'this server answers only to its own host name (Host header refused)');
     }
-    if (!originAllowed(req)) throw new AppError(403, 'cross-origin requests that change state are refused (Origin header)');
+    const corsOrigin = allowedOrigin(req, options.allowedOrigins?.() ?? []);
+    if (isPreflight(req)) return preflight(res, corsOrigin, String(req.headers.origin));
+    if (corsOrigin) exposeTo(res, corsOrigin);
+    else if (!originAllowed(req)) throw new AppError(403, 'cross-origin requests that change state are refused (Origin header); allow the page\'s origin with --allow-origin or in Settings');
 
     const pathname = url.pathname;
     if (pathname === '/api' || pathname.startsWith('/api/')) return handleApi(req, res, method, url);
@@ -116,6 +122,16 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
     // The seed's health answers 503 when Kubernetes is not connected (liveness probes read the status).
     const unhealthy = route.name === 'health' && (result as { status?: string }).status === 'unhealthy';
     sendJson(res, unhealthy ? 503 : route.status, result);
+  }
+
+  /** A browser asking whether a page on `origin` may call: yes (no token needed) only for allowed origins. */
+  function preflight(res: ServerResponse, corsOrigin: string | null, origin: string): void {
+    if (!corsOrigin) {
+      throw new AppError(403, `cross-origin requests from ${origin.slice(0, 200)} are not allowed; allow the origin with --allow-origin or in Settings`, { field: 'Origin' });
+    }
+    exposeTo(res, corsOrigin);
+    res.writeHead(204, { ...COMMON_HEADERS, ...PREFLIGHT_HEADERS, 'Content-Length': '0' });
+    res.end();
   }
 
   function login(res: ServerResponse, url: URL): void {

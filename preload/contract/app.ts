@@ -1,7 +1,7 @@
 // Settings and kubeconfig contexts: what the operator configures.
 import { z } from 'zod';
 import { op } from './define.ts';
-import { dns1123Label, empty } from './fields.ts';
+import { dns1123Label, empty, pageOrigin } from './fields.ts';
 
 export const ollamaRouteKinds = ['explicit', 'service-proxy', 'port-forward', 'service-dns', 'localhost'] as const;
 
@@ -19,6 +19,8 @@ export const settingsSchema = z.object({
   deployImage: z.string().min(1).max(512).regex(/^[a-z0-9][a-z0-9._\-/:@]*$/i, 'must be an image reference'),
   restEnabled: z.boolean(),
   restPort: z.number().int().min(1024).max(65535),
+  /** Origins of pages that may call the REST API (with the token); none by default. */
+  allowedOrigins: z.array(pageOrigin).max(50),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -32,6 +34,7 @@ export const defaultSettings: Settings = {
   deployImage: 'ollama/ollama:latest',
   restEnabled: false,
   restPort: 8080,
+  allowedOrigins: [],
 };
 
 export interface ContextsResult {

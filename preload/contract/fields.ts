@@ -27,6 +27,26 @@ export const usageModelName = z
   .max(253, 'must be at most 253 characters')
   .regex(/^[^\p{C}]+$/u, 'must be printable text (no control or format characters)');
 
+/** `https://dash.example.com` as browsers send it in Origin (scheme, host, port); null when `text` is not one. */
+export function normalizeOrigin(text: string): string | null {
+  if (!/^https?:\/\/[^/?#@\s]+\/?$/i.test(text)) return null;
+  try {
+    return new URL(text).origin;
+  } catch {
+    return null;
+  }
+}
+
+/** A page origin allowed to call the REST API cross-origin (never `*`). */
+export const pageOrigin = z
+  .string({ error: 'must be a string' })
+  .trim()
+  .transform((text, ctx) => {
+    const origin = normalizeOrigin(text);
+    if (!origin) ctx.addIssue({ code: 'custom', message: `"${text.slice(0, 100)}" is not an origin such as https://dash.example.com (scheme, host and port only)` });
+    return origin ?? '';
+  });
+
 export const dns1123Label = z
   .string({ error: 'must be a string' })
   .trim()
