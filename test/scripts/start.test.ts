@@ -1,0 +1,64 @@
+// `npm start` obtains the Electron binary through Electron's own mechanism, then runs
+// electron-vite dev with it; without a binary it says so in one line. Runs in a copy of the
+// project (see project-copy.ts), with a stand-in executable where the binary would be.
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyProject, run, standInElectron, type ProjectCopy } from './project-copy.ts';
+
+let project: ProjectCopy;
+let scratch: string;
+
+/** The environment of a person's shell, with Electron's download pointed at a closed loopback port: never the network. */
+function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^electron_/i.test(k)));
+  return { ...base, ELECTRON_MIRROR: 'http://127.0.0.1:9/', electron_config_cache: join(scratch, 'cache'), ...extra };
+}
+
+beforeAll(() => {
+  project = copyProject();
+  scratch = mkdtempSync(join(tmpdir(), 'kmm-start-'));
+});
+afterAll(() => {
+  project?.close();
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('npm start', () => {
+  it('launches the binary named by ELECTRON_OVERRIDE_DIST_PATH with the freshly built main entry', async () => {
+    const electron = standInElectron(join(scratch, 'override'));
+    const started = Date.now();
+    const result = await run('npm', ['start'], project.dir, env({ ELECTRON_OVERRIDE_DIST_PATH: electron.dir }));
+
+    expect(result.stderr).not.toMatch(/Electron uninstall/);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.leftBehind).toBe(false);
+    const record = JSON.parse(readFileSync(electron.record, 'utf8')) as { argv: string[]; cwd: string; env: NodeJS.ProcessEnv };
+    // electron-vite runs `electron <app dir>`: Electron starts the app dir's package.json "main".
+    const appDir = resolve(record.cwd, record.argv[0]!);
+    expect(appDir).toBe(project.dir);
+    const main = join(appDir, (JSON.parse(readFileSync(join(appDir, 'package.json'), 'utf8')) as { main: string }).main);
+    expect(main).toBe(join(project.dir, 'out', 'main', 'index.js'));
+    expect(statSync(main).mtimeMs).toBeGreaterThanOrEqual(started - 1000);
+    expect(readFileSync(main, 'utf8')).toMatch(/requestSingleInstanceLock/);
+    expect(existsSync(join(project.dir, 'out', 'preload', 'index.cjs'))).toBe(true);
+    expect(record.env.ELECTRON_RENDERER_URL).toMatch(/^http:\/\/localhost:\d+/);
+  });
+
+  it('without a binary and without network, says so in one line naming what works instead, and fails', async () => {
+    const result = await run('npm', ['start'], project.dir, env());
+
+    expect(result.code).not.toBe(0);
+    expect(result.leftBehind).toBe(false);
+    const lines = result.stderr.split('\n').filter((l) => l.trim());
+    expect(lines, result.stderr).toHaveLength(1);
+    expect(lines[0]).toMatch(/^\[START\] The desktop app cannot start: there is no Electron binary \(.+\)\./);
+    expect(lines[0]).toContain('`npm run demo -- --web`');
+    expect(lines[0]).toContain('`npm run serve`');
+    // No stack trace, and nothing of Electron's own messages, on either stream.
+    expect(result.stdout + result.stderr).not.toMatch(/^\s+at |Electron uninstall|Downloading Electron/m);
+    // Electron's download really was tried (and refused by the closed port), not skipped.
+    expect(lines[0]).toMatch(/fetch failed/);
+  });
+});
