@@ -5,8 +5,13 @@
 //   KUBE_SIM_EXEC_TOKEN        the token to hand out (required)
 //   KUBE_SIM_EXEC_TTL_SECONDS  sets status.expirationTimestamp that far ahead
 //   KUBE_SIM_EXEC_COUNT_FILE   a line is appended at every run (tests count the runs)
+//   KUBE_SIM_EXEC_FAIL_WITH    print this to stderr and exit 1 (a plugin that fails, saying why)
 import { appendFileSync } from 'node:fs';
 
+if (process.env.KUBE_SIM_EXEC_FAIL_WITH) {
+  process.stderr.write(`${process.env.KUBE_SIM_EXEC_FAIL_WITH}\n`);
+  process.exit(1);
+}
 const token = process.env.KUBE_SIM_EXEC_TOKEN;
 if (!token) {
   process.stderr.write('exec-credential: KUBE_SIM_EXEC_TOKEN is not set\n');

@@ -15,6 +15,8 @@ export interface KubeconfigOptions {
   execTtlSeconds?: number;
   /** For 'exec': a file the plugin appends a line to at every run (tests count the runs). */
   execCountFile?: string;
+  /** For 'exec': the plugin prints this on stderr and exits 1 (e.g. a failed token refresh). */
+  execFailWith?: string;
 }
 
 /** What renderKubeconfig needs besides the options: the server, its CA and the credentials. */
@@ -45,6 +47,7 @@ function userLines(src: KubeconfigSource, o: KubeconfigOptions): string[] {
       const env = [['KUBE_SIM_EXEC_TOKEN', token]];
       if (o.execTtlSeconds !== undefined) env.push(['KUBE_SIM_EXEC_TTL_SECONDS', String(o.execTtlSeconds)]);
       if (o.execCountFile) env.push(['KUBE_SIM_EXEC_COUNT_FILE', o.execCountFile]);
+      if (o.execFailWith) env.push(['KUBE_SIM_EXEC_FAIL_WITH', o.execFailWith]);
       return [
         '    exec:',
         '      apiVersion: client.authentication.k8s.io/v1',

@@ -1,0 +1,59 @@
+// Secrets never reach the log, through the real headless entry (`npm run serve`, whose
+// logger is consoleLogger): a kubeconfig's exec plugin whose token refresh fails prints the
+// refresh URL with its token and the bearer header on stderr, as plugins in debug mode do;
+// the app logs that failure ([CACHE], [USAGE] lines), and the logger must redact it.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startKubeSim, type KubeSim } from '../sim/kube/server.ts';
+import { tempDir } from './usage/context.ts';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+let sim: KubeSim;
+beforeAll(async () => {
+  sim = await startKubeSim({ quiet: true });
+});
+afterAll(async () => {
+  await sim?.close();
+});
+
+it('redacts the bearer token and ?token= of an exec plugin failure in the lines `npm run serve` logs', async () => {
+  const refreshToken = `rt-${randomBytes(12).toString('hex')}`;
+  const bearer = `eyJ${randomBytes(18).toString('base64url')}`;
+  const restToken = randomBytes(18).toString('base64url');
+  const dir = tempDir('kmm-redact-');
+  const kubeconfig = join(dir, 'kubeconfig');
+  writeFileSync(
+    kubeconfig,
+    sim.kubeconfig({ auth: 'exec', execFailWith: `error: GET https://sso.example.com/refresh?token=${refreshToken} answered 401 (sent Authorization: Bearer ${bearer})` }),
+  );
+  const env: NodeJS.ProcessEnv = { ...process.env, MODEL_MANAGER_TOKEN: restToken, OLLAMA_REGISTRY_URL: 'http://127.0.0.1:9' };
+  for (const k of ['KUBECONFIG', 'OLLAMA_HOST', 'KUBERNETES_SERVICE_HOST', 'POD_NAMESPACE']) delete env[k];
+  const child = spawn(process.execPath, ['main/serve.ts', '--port', '0', '--kubeconfig', kubeconfig, '--config-dir', join(dir, 'config')], { cwd: ROOT, env });
+  let output = '';
+  child.stdout.on('data', (b: Buffer) => (output += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (output += b.toString()));
+  try {
+    // Wait for the failure to be logged by the watch caches and by the usage side.
+    const end = Date.now() + 20_000;
+    const logged = () => /\[CACHE\].*exec credential plugin/.test(output) && /\[USAGE\].*exec credential plugin/.test(output);
+    while (!logged() && Date.now() < end && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
+    expect(logged(), output).toBe(true);
+    const lines = output.split('\n').filter((l) => l.includes('exec credential plugin'));
+    for (const line of lines) {
+      expect(line).toContain('token=<redacted>');
+      expect(line).toContain('Bearer <redacted>');
+    }
+    expect(output).not.toContain(refreshToken);
+    expect(output).not.toContain(bearer);
+    // The REST token is printed once, on purpose, in the login URL; in no log line.
+    const withRestToken = output.split('\n').filter((l) => l.includes(restToken));
+    expect(withRestToken).toHaveLength(1);
+    expect(withRestToken[0]).toMatch(/^Kubernetes Model Manager is serving at http:\/\/127\.0\.0\.1:\d+\/\?token=/);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+  }
+}, 40_000);
