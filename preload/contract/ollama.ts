@@ -4,8 +4,13 @@ import { op } from './define.ts';
 import { empty, modelName } from './fields.ts';
 import type { VramEstimate } from './cluster.ts';
 
+/** A model as /api/tags gives it (every field kept: `model`, `details`, ...), with the app's fields beside. */
 export interface OllamaModel {
+  /** Ollama's own fields not named below. */
+  [ollamaField: string]: unknown;
   name: string;
+  model?: string;
+  details?: { parent_model?: string; format?: string; family?: string; families?: string[] | null; parameter_size?: string; quantization_level?: string };
   size: number;
   size_gb: number;
   digest: string;

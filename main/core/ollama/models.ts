@@ -104,7 +104,9 @@ export async function listModels(client: OllamaClient, lists: OllamaLists): Prom
     const name = m.name ?? m.model ?? '';
     const run = loaded.find((l) => sameModel(l.name ?? l.model ?? '', name) || (!!m.digest && l.digest === m.digest));
     const size = typeof m.size === 'number' ? m.size : 0;
+    // Every field Ollama returns, as it returns it (details, model, ...), with ours beside.
     return {
+      ...m,
       name,
       size,
       size_gb: Math.round((size / 1e9) * 100) / 100,

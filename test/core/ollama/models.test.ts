@@ -35,6 +35,19 @@ describe('models', () => {
     expect(qwen).toMatchObject({ family: 'qwen2', loaded: false, size_vram: null, expires_at: null });
   });
 
+  it("keeps every field Ollama's /api/tags returns, as Ollama returns it (scripts of the seed read details and model)", async () => {
+    // Ollama's own answer, read directly from the simulator (an independent HTTP client).
+    const direct = (await (await fetch(`${sim.ollama.url}/api/tags`)).json()) as { models: Record<string, unknown>[] };
+    const r = await dispatch(h(), 'listModels', {});
+    expect(direct.models.length).toBe(r.models.length);
+    for (const own of direct.models) {
+      const ours = r.models.find((m) => m.name === own.name) as Record<string, unknown> | undefined;
+      expect(ours, String(own.name)).toBeDefined();
+      for (const [key, value] of Object.entries(own)) expect(ours![key], `${String(own.name)}.${key}`).toEqual(value);
+    }
+    expect(r.models[0]!.details).toMatchObject({ format: 'gguf', family: expect.any(String) });
+  });
+
   it('gives the cluster side loaded VRAM and model facts', async () => {
     const bytes = await w.side.facts.loadedVramBytes();
     expect(bytes).toBeGreaterThan(0);

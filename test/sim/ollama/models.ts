@@ -14,7 +14,7 @@ export function handleTags(ctx: SimContext, res: ServerResponse): void {
     .map((m) => ({
       name: m.name,
       model: m.name,
-      modified_at: goTimeLocal(m.modifiedAt),
+      modified_at: goTimeLocal(m.modifiedAt, m.modifiedSubMs),
       size: m.model.size,
       digest: m.model.digest,
       details: m.model.details,
@@ -73,7 +73,7 @@ export function handleShow(ctx: SimContext, res: ServerResponse, body: Json): vo
     details: m.model.details,
     model_info: m.model.model_info,
     capabilities: m.model.capabilities,
-    modified_at: goTimeLocal(m.modifiedAt),
+    modified_at: goTimeLocal(m.modifiedAt, m.modifiedSubMs),
   };
   if (!out.parameters) delete out.parameters;
   sendJson(res, 200, out);

@@ -1,12 +1,15 @@
 // What the simulated Ollama has on disk (manifests, blobs) and in memory (loaded runners).
 import { findLibraryModel, type LibraryModel } from './library.ts';
 import { displayShortest, nameKey, parseModelName } from './names.ts';
+import { subMillis } from './time.ts';
 import { DEFAULT_NUM_CTX } from './vram.ts';
 
 export interface InstalledModel {
   name: string; // as listed, e.g. "llama3.1:latest"
   model: LibraryModel;
   modifiedAt: Date;
+  /** The nanoseconds of the mtime below its millisecond (a file's mtime is fixed to the ns). */
+  modifiedSubMs: number;
 }
 
 export interface LoadedModel {
@@ -46,7 +49,7 @@ export function installModel(state: SimState, name: string, model: LibraryModel,
   const parsed = parseModelName(name);
   if (!parsed) throw new Error(`invalid model name ${name}`);
   for (const l of model.layers) state.blobs.set(l.digest, l.size);
-  const entry: InstalledModel = { name: displayShortest(parsed), model, modifiedAt };
+  const entry: InstalledModel = { name: displayShortest(parsed), model, modifiedAt, modifiedSubMs: subMillis() };
   state.installed.set(nameKey(parsed), entry);
   return entry;
 }

@@ -11,7 +11,7 @@ function fraction(ms: number, subMs: number): string {
 }
 
 // Date has only milliseconds; the sub-millisecond digits come from the monotonic clock.
-function subMillis(): number {
+export function subMillis(): number {
   return Number(process.hrtime.bigint() % 1_000_000n);
 }
 
@@ -20,9 +20,12 @@ export function goTimeUTC(d: Date = new Date()): string {
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}${fraction(d.getUTCMilliseconds(), subMillis())}Z`;
 }
 
-/** Local time with its offset, as Ollama writes modified_at and expires_at: 2025-05-04T17:37:44.706015396-07:00 */
-export function goTimeLocal(d: Date = new Date()): string {
+/**
+ * Local time with its offset, as Ollama writes modified_at and expires_at: 2025-05-04T17:37:44.706015396-07:00.
+ * `subMs`: the nanoseconds below the millisecond; a stored time (a file's mtime) passes its own, so it reads the same every time.
+ */
+export function goTimeLocal(d: Date = new Date(), subMs: number = subMillis()): string {
   const offMin = -d.getTimezoneOffset();
   const zone = offMin === 0 ? 'Z' : `${offMin < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(offMin) / 60))}:${pad(Math.abs(offMin) % 60)}`;
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}${fraction(d.getMilliseconds(), subMillis())}${zone}`;
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}${fraction(d.getMilliseconds(), subMs)}${zone}`;
 }
