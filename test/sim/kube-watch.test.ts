@@ -169,6 +169,26 @@ describe('faults', () => {
     expect((await raw(sim, '/_sim/faults', { token: sim.readOnlyToken })).status).toBe(403);
     expect((await raw(sim, '/_sim/faults', { token: 'nope' })).status).toBe(401);
   });
+
+  test('raceNextUpdates: another writer lands first, so the next update with the resourceVersion read gets 409', async () => {
+    const created = await raw(sim, cms, { method: 'POST', body: cm('raced') });
+    const rv = created.json.metadata.resourceVersion;
+    const set = await raw(sim, '/_sim/faults', { method: 'POST', body: { raceNextUpdates: { resource: 'configmaps', namespace: 'research', name: 'raced', count: 1 } } });
+    expect(set.json.races).toEqual([{ resource: 'configmaps', namespace: 'research', name: 'raced', remaining: 1 }]);
+    const put = (body: unknown) => raw(sim, `${cms}/raced`, { method: 'PUT', body });
+    const lost = await put({ metadata: { name: 'raced', resourceVersion: rv }, data: { k: 'mine' } });
+    expect(lost.status).toBe(409);
+    expect(lost.json).toMatchObject({ kind: 'Status', reason: 'Conflict', code: 409 });
+    const now = (await raw(sim, `${cms}/raced`)).json;
+    expect(Number(now.metadata.resourceVersion)).toBeGreaterThan(Number(rv));
+    expect(now.data).toEqual({ k: 'v' });
+    // Armed once: the update redone on a fresh read goes through.
+    expect((await put({ ...now, data: { k: 'mine' } })).status).toBe(200);
+    expect((await raw(sim, '/_sim/faults')).json.races).toEqual([]);
+    // Without a resourceVersion an update is unconditional, as on a real API server.
+    sim.faults.raceNextUpdates({ resource: 'configmaps', namespace: 'research', name: 'raced' });
+    expect((await put({ metadata: { name: 'raced' }, data: { k: 'last' } })).status).toBe(200);
+  });
 });
 
 describe('stop and start', () => {

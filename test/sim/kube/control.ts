@@ -2,7 +2,9 @@
 // with the full-access token:
 //   GET  /_sim/faults  -> current switches and the number of open watches
 //   POST /_sim/faults  {"latencyMs":200,"errorRate":0.1,"errorStatus":503,"forceGone":true,
-//                       "dropWatches":true | "graceful"}  (fields optional) -> new state
+//                       "dropWatches":true | "graceful",
+//                       "raceNextUpdates":{"resource":"configmaps","namespace":"NS","name":"N","count":1}}
+//                       (fields optional) -> new state
 //   POST /_sim/reset   -> all switches off
 //   POST /_sim/restart {"downMs":1000} -> answers, stops listening, listens again on the same port
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -20,6 +22,7 @@ function state(ctx: SimContext): Record<string, unknown> {
   return {
     latencyMs: f.latencyMs, errorRate: f.errorRate, errorStatus: f.errorStatus, forceGone: f.forceGone,
     openWatches: ctx.watches.open.size, resourceVersion: String(ctx.store.resourceVersion),
+    races: f.races.map(({ resource, namespace, name, remaining }) => ({ resource, namespace: namespace ?? null, name, remaining })),
   };
 }
 
@@ -35,6 +38,13 @@ export async function handleControl(ctx: SimContext, hooks: ControlHooks, pathna
       if (body.errorStatus === 500 || body.errorStatus === 429 || body.errorStatus === 503) f.errorStatus = body.errorStatus;
       if (typeof body.forceGone === 'boolean') f.forceGone = body.forceGone;
       if (body.dropWatches) f.dropWatches({ graceful: body.dropWatches === 'graceful' });
+      const race = body.raceNextUpdates as { resource?: unknown; namespace?: unknown; name?: unknown; count?: unknown } | undefined;
+      if (race && typeof race.resource === 'string' && typeof race.name === 'string') {
+        f.raceNextUpdates(
+          { resource: race.resource, name: race.name, ...(typeof race.namespace === 'string' ? { namespace: race.namespace } : {}) },
+          typeof race.count === 'number' ? { count: race.count } : {},
+        );
+      }
       ctx.log(`[SIM] faults ${JSON.stringify(state(ctx))}`);
       return sendJson(res, 200, state(ctx));
     }

@@ -1,5 +1,22 @@
-// Fault switches: added latency, a rate of error answers, dropped watches and forced 410s.
-// Tests flip them in-process; other processes use POST /_sim/faults (see control.ts).
+// Fault switches: added latency, a rate of error answers, dropped watches, forced 410s and
+// lost update races (409 Conflict). Tests flip them in-process; other processes use
+// POST /_sim/faults (see control.ts).
+import type { KObj } from './types.ts';
+
+/** Which object a race is armed for: the resource's plural ('configmaps'), namespace and name. */
+export interface RaceTarget {
+  resource: string;
+  namespace?: string;
+  name: string;
+}
+
+export interface UpdateRace extends RaceTarget {
+  /** Updates still to be raced. */
+  remaining: number;
+  /** What the other writer changes (default: an annotation, so only the resourceVersion matters). */
+  change?: (obj: KObj) => void;
+}
+
 export interface Faults {
   latencyMs: number;
   errorRate: number;
@@ -8,6 +25,16 @@ export interface Faults {
   /** Closes every open watch. Default: the socket is destroyed (a network failure);
    *  `{ graceful: true }` ends the streams cleanly, as a server-side timeout does. */
   dropWatches(opts?: { graceful?: boolean }): void;
+  /** Races armed by raceNextUpdates, in the order they were armed. */
+  races: UpdateRace[];
+  /**
+   * Another writer wins the race, deterministically: just before each of the next `count`
+   * (default 1) updates (PUT or PATCH) of the object is applied, the simulator writes the
+   * object itself (the resourceVersion moves on, watchers see MODIFIED), so an update that
+   * carries the resourceVersion it read is refused with 409 Conflict, as a real API server
+   * refuses a lost race; one without a resourceVersion goes through, as it does there.
+   */
+  raceNextUpdates(target: RaceTarget, opts?: { count?: number; change?: (obj: KObj) => void }): void;
 }
 
 export interface OpenWatch {
@@ -34,7 +61,22 @@ export function createFaults(watches: WatchRegistry, log: (m: string) => void): 
       const n = watches.dropAll(Boolean(opts?.graceful));
       log(`[SIM] dropped ${n} watch connection(s)${opts?.graceful ? ' gracefully' : ''}`);
     },
+    races: [],
+    raceNextUpdates(target, opts = {}) {
+      const race: UpdateRace = { resource: target.resource, name: target.name, remaining: Math.max(1, Math.floor(opts.count ?? 1)) };
+      if (target.namespace !== undefined) race.namespace = target.namespace;
+      if (opts.change) race.change = opts.change;
+      this.races.push(race);
+    },
   };
+}
+
+/** The armed race for this object, if any, counted down by one (used by the update verbs). */
+export function takeRace(f: Faults, resource: string, namespace: string | undefined, name: string): UpdateRace | null {
+  const race = f.races.find((r) => r.resource === resource && r.name === name && (r.namespace ?? undefined) === namespace);
+  if (!race) return null;
+  if (--race.remaining <= 0) f.races.splice(f.races.indexOf(race), 1);
+  return race;
 }
 
 export function resetFaults(f: Faults): void {
@@ -42,4 +84,5 @@ export function resetFaults(f: Faults): void {
   f.errorRate = 0;
   f.errorStatus = 500;
   f.forceGone = false;
+  f.races.length = 0;
 }

@@ -18,6 +18,7 @@ import { applyDefaults } from './defaults.ts';
 import { validate } from './validate.ts';
 import { randomSuffix } from './names.ts';
 import { jsonPatch, mergePatch } from './patch.ts';
+import { takeRace } from './faults.ts';
 
 const withStatusSubresource = new Set(['deployments', 'replicasets', 'pods', 'services', 'nodes', 'namespaces']);
 const undeletableNamespaces = new Set(['default', 'kube-system', 'kube-public']);
@@ -121,6 +122,18 @@ export function applyPatch(old: KObj, body: unknown, contentType: string): KObj 
     return mergePatch(clone(old), body);
   }
   throw errors.unsupportedMediaType(type);
+}
+
+/** The fault switch raceNextUpdates: the other writer's update lands first (see faults.ts). */
+function loseRaceIfArmed(ctx: SimContext, r: ResourceInfo, ns: string | undefined, name: string): void {
+  const race = takeRace(ctx.faults, r.plural, ns, name);
+  const e = race && ctx.store.getEntry(r, ns, name);
+  if (!race || !e) return;
+  const o = clone(e.obj);
+  if (race.change) race.change(o);
+  else o.metadata.annotations = { ...o.metadata.annotations, 'kube-sim/raced-at': nowIso() };
+  const written = ctx.store.update(r, o);
+  ctx.log(`[SIM] another writer updated ${r.plural} ${ns ? ns + '/' : ''}${name} first (resourceVersion ${written.metadata.resourceVersion})`);
 }
 
 function mustGet(ctx: SimContext, r: ResourceInfo, ns: string | undefined, name: string): KObj {
@@ -232,12 +245,14 @@ export async function handleCrud(
     }
     case 'update': {
       const next = asObject(await readJson(req), r);
+      loseRaceIfArmed(ctx, r, ns, name!);
       const old = mustGet(ctx, r, ns, name!);
       sendJson(res, 200, updateObject(ctx, r, old, next, { dry }));
       return;
     }
     case 'patch': {
       const body = await readJson(req);
+      loseRaceIfArmed(ctx, r, ns, name!);
       const old = mustGet(ctx, r, ns, name!);
       const next = asObject(applyPatch(old, body, String(req.headers['content-type'] ?? '')), r);
       sendJson(res, 200, updateObject(ctx, r, old, next, { dry }));
