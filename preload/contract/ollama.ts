@@ -81,7 +81,8 @@ export interface GenerateResult {
 
 const generateInput = z.object({
   model: modelName,
-  prompt: z.string({ error: 'must be a string' }).max(100_000, 'is too long (100,000 characters at most)'),
+  /** Without one (or empty), Ollama only loads the model: not a use, so not counted. */
+  prompt: z.string({ error: 'must be a string' }).max(100_000, 'is too long (100,000 characters at most)').default(''),
 });
 
 export const ollamaOperations = {
@@ -123,7 +124,7 @@ export const ollamaOperations = {
   generate: op<GenerateResult>()({
     input: generateInput,
     rest: { method: 'POST', path: '/api/ollama/generate' },
-    summary: 'Try a model: its answer with tokens per second; counts usage on success',
+    summary: 'Try a model: its answer with tokens per second; counts usage on success. Without a prompt it loads the model (not counted)',
   }),
   generateStream: op<GenerateResult>()({
     input: generateInput.extend({ stream_id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a short id') }),

@@ -49,9 +49,13 @@ export async function createOllamaSideWith(
   // Find a route in the background so health can show one soon; requests wait for it anyway.
   client.resolve().catch(() => {});
 
-  /** Usage counts only what Ollama answered with success; a failure to count does not undo the answer. */
-  const count = async (model: string) => {
+  /**
+   * Usage counts only what Ollama answered with success, and only an answer to a prompt (an
+   * empty one just loads the model); a failure to count does not undo the answer.
+   */
+  const count = async (model: string, prompt: string) => {
     lists.invalidate(); // a try loads the model: /api/ps changed
+    if (prompt === '') return;
     try {
       await usage.track(model);
     } catch (err) {
@@ -97,12 +101,12 @@ export async function createOllamaSideWith(
     },
     async generate({ model, prompt }) {
       const result = await generate(client, model, prompt);
-      await count(model);
+      await count(model, prompt);
       return result;
     },
     async generateStream({ model, prompt, stream_id }) {
       const result = await generateStream(client, events, model, prompt, stream_id);
-      await count(model);
+      await count(model, prompt);
       return result;
     },
   };

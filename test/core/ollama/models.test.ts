@@ -130,8 +130,24 @@ describe('generate', () => {
       message: "model 'gemma3:27b' not found",
     });
     await expect(dispatch(h(), 'generate', { model: 'bad name', prompt: 'hi' })).rejects.toMatchObject({ status: 400 });
-    await expect(dispatch(h(), 'generate', { model: 'qwen2.5:0.5b' })).rejects.toMatchObject({ status: 400 });
+    await expect(dispatch(h(), 'generate', { model: 'qwen2.5:0.5b', prompt: 42 })).rejects.toMatchObject({ status: 400 });
     expect(w.tracked.length).toBe(before);
+  });
+
+  it('without a prompt loads the model, as Ollama does, and counts no use', async () => {
+    const before = w.tracked.length;
+    // Unloaded first, the way Ollama's own clients do it (keep_alive 0), straight at the simulator.
+    await fetch(`${sim.ollama.url}/api/generate`, { method: 'POST', body: JSON.stringify({ model: 'qwen2.5:0.5b', keep_alive: 0 }) });
+    expect(sim.ollama.state.loaded()).not.toContain('qwen2.5:0.5b');
+    const r = await dispatch(h(), 'generate', { model: 'qwen2.5:0.5b' });
+    expect(r).toMatchObject({ success: true, response: '', done_reason: 'load' });
+    expect(sim.ollama.state.loaded()).toContain('qwen2.5:0.5b');
+    const empty = await dispatch(h(), 'generate', { model: 'qwen2.5:0.5b', prompt: '' });
+    expect(empty.done_reason).toBe('load');
+    expect(w.tracked.length).toBe(before);
+    // The list of loaded models is asked afresh: it shows the model just loaded.
+    const listed = await dispatch(h(), 'listModels', {});
+    expect(listed.models.find((m) => m.name === 'qwen2.5:0.5b')?.loaded).toBe(true);
   });
 
   it('answers 503 when Ollama\'s queue is full, without repeating the request', async () => {
