@@ -1,7 +1,7 @@
 // Handlers of the app's own operations: settings and the kubeconfig's contexts.
 import type { Handlers } from '../../preload/contract/index.ts';
 import { badRequest } from './errors.ts';
-import type { CoreContext } from './manager.ts';
+import type { CoreContext } from './context.ts';
 
 export function createAppHandlers(ctx: CoreContext): Pick<Handlers, 'getSettings' | 'updateSettings' | 'listContexts'> {
   return {

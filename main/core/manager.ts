@@ -6,6 +6,7 @@ import { EventBus } from './events.ts';
 import { KubeClient, loadKubeConfig, resolveNamespace, type KubeTarget } from './kube/client.ts';
 import { createAppHandlers } from './app-handlers.ts';
 import { createClusterSide } from './cluster/index.ts';
+import type { CoreContext } from './context.ts';
 import { consoleLogger, type Logger } from './log.ts';
 import { createOllamaSide } from './ollama/index.ts';
 import type { GpuFacts, OllamaFacts } from './ports.ts';
@@ -17,15 +18,6 @@ export interface ManagerOptions extends KubeTarget {
   log?: Logger;
   env?: NodeJS.ProcessEnv;
   /** Folder for local state (the usage journal); default the settings folder. */
-  stateDir: string;
-}
-
-export interface CoreContext {
-  kube: KubeClient;
-  settings: SettingsStore;
-  events: EventBus;
-  log: Logger;
-  env: NodeJS.ProcessEnv;
   stateDir: string;
 }
 

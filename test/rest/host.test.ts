@@ -7,7 +7,8 @@ import { EventBus } from '../../main/core/events.ts';
 import { ManagerHost, type HostedManager } from '../../main/core/host.ts';
 import { KubeClient, loadKubeConfig } from '../../main/core/kube/client.ts';
 import { silentLogger } from '../../main/core/log.ts';
-import type { CoreContext, ManagerOptions } from '../../main/core/manager.ts';
+import type { CoreContext } from '../../main/core/context.ts';
+import type { ManagerOptions } from '../../main/core/manager.ts';
 import { SettingsStore, type KeyValueStore } from '../../main/core/settings.ts';
 import { fakeHandlers } from './helpers.ts';
 

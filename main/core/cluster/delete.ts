@@ -2,7 +2,7 @@
 // app's, as the seed did); never a system deployment or namespace.
 import type { DeleteDeploymentResult, ParsedInput } from '../../../preload/contract/index.ts';
 import { AppError, badRequest, notFound } from '../errors.ts';
-import type { CoreContext } from '../manager.ts';
+import type { CoreContext } from '../context.ts';
 import { selectorOf } from './manifests.ts';
 import { MANAGED_BY, MANAGER, systemRefusal } from './system.ts';
 

@@ -10,7 +10,7 @@
 // could otherwise never deploy through the app at all. It never claims "no GPU fits".
 import type { DeployResult, GpuInfo, ParsedInput } from '../../../preload/contract/index.ts';
 import { AppError, badRequest, conflict } from '../errors.ts';
-import type { CoreContext } from '../manager.ts';
+import type { CoreContext } from '../context.ts';
 import { kubeMessage } from '../kube/client.ts';
 import { suggestionsFor } from '../vram/index.ts';
 import type { GpuView } from './gpu.ts';

@@ -5,7 +5,7 @@ import type { GpuInfo, GpuStatusResult, ListScope, VramEstimate } from '../../..
 import { AppError } from '../errors.ts';
 import type { ClusterCaches } from '../kube/caches.ts';
 import { kubeMessage } from '../kube/client.ts';
-import type { CoreContext } from '../manager.ts';
+import type { CoreContext } from '../context.ts';
 import type { GpuFacts, OllamaFacts } from '../ports.ts';
 import { computeGpuInfo, estimateVram, recommendations, type ManifestSource } from '../vram/index.ts';
 

@@ -2,7 +2,7 @@
 // answers a cheap call now. Returns the unhealthy body (REST answers it with 503).
 import type { HealthResult } from '../../../preload/contract/index.ts';
 import type { ClusterCaches } from '../kube/caches.ts';
-import type { CoreContext } from '../manager.ts';
+import type { CoreContext } from '../context.ts';
 import type { OllamaFacts } from '../ports.ts';
 
 export function healthCheck(ctx: CoreContext, caches: ClusterCaches, ollama: OllamaFacts) {

@@ -1,7 +1,7 @@
 // The cluster side of the core: watch caches, GPU status, estimates, deployments, health.
 import type { DeploymentsResult, Handlers } from '../../../preload/contract/index.ts';
 import { ClusterCaches } from '../kube/caches.ts';
-import type { CoreContext } from '../manager.ts';
+import type { CoreContext } from '../context.ts';
 import type { GpuFacts, OllamaFacts } from '../ports.ts';
 import { DEFAULT_REGISTRY_URL, registryManifests } from '../vram/index.ts';
 import { deleteDeployment } from './delete.ts';

@@ -5,7 +5,7 @@
 import { request, type Dispatcher } from 'undici';
 import type { OllamaRouteInfo } from '../../../preload/contract/index.ts';
 import { AppError } from '../errors.ts';
-import type { CoreContext } from '../manager.ts';
+import type { CoreContext } from '../context.ts';
 import { connectionError, describe, neverSent, ollamaHttpError } from './errors.ts';
 import { portForwardRoute } from './port-forward.ts';
 import { directRoute, LOCALHOST_URL, normaliseOllamaHost, SERVICE_DNS_URLS, type OllamaRoute } from './route.ts';

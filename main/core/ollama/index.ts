@@ -2,7 +2,7 @@
 // catalogue, as contract handlers, plus the facts the cluster side asks of Ollama.
 import type { Handlers } from '../../../preload/contract/index.ts';
 import { AppError, notFound } from '../errors.ts';
-import type { CoreContext } from '../manager.ts';
+import type { CoreContext } from '../context.ts';
 import type { GpuFacts, OllamaFacts } from '../ports.ts';
 import { Catalog } from './catalog.ts';
 import { OllamaClient } from './client.ts';

@@ -10,7 +10,7 @@
 //          dropped by whichever instance holds them; increments accepted after it count.
 import { isOllamaName, usageModelName, type Handlers, type RankingResult } from '../../../preload/contract/index.ts';
 import { badRequest, unavailable } from '../errors.ts';
-import type { CoreContext } from '../manager.ts';
+import type { CoreContext } from '../context.ts';
 import { UsageConfigMap } from './configmap.ts';
 import { bump, countMap, countOf, totalOf, type UsageDoc } from './doc.ts';
 import { canonicalModelName } from '../vram/model-name.ts';

@@ -7,7 +7,7 @@ import { createClusterSide } from '../../../main/core/cluster/index.ts';
 import { EventBus } from '../../../main/core/events.ts';
 import { KubeClient, loadKubeConfig } from '../../../main/core/kube/client.ts';
 import { memoryLogger } from '../../../main/core/log.ts';
-import type { CoreContext } from '../../../main/core/manager.ts';
+import type { CoreContext } from '../../../main/core/context.ts';
 import type { OllamaFacts } from '../../../main/core/ports.ts';
 import { SettingsStore, type KeyValueStore } from '../../../main/core/settings.ts';
 import type { KubeSim } from '../../sim/index.ts';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { EventBus } from '../../../main/core/events.ts';
 import { KubeClient, loadKubeConfig, resolveNamespace } from '../../../main/core/kube/client.ts';
 import { memoryLogger, type Logger } from '../../../main/core/log.ts';
-import type { CoreContext } from '../../../main/core/manager.ts';
+import type { CoreContext } from '../../../main/core/context.ts';
 import { fileSettings } from '../../../main/core/settings.ts';
 
 export interface TestContextOptions {
