@@ -1,0 +1,111 @@
+// The test side of the stand-in: starts the desktop app (the built main) in a Node process
+// with `electron` mapped to the stand-in, reads its records and acts as the user would
+// (control.ts), and drives its Chromium window with playwright over the DevTools port.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const REGISTER = new URL('./register.ts', import.meta.url).pathname;
+
+export interface StandinState {
+  pid: number;
+  ready: boolean;
+  hasLock: boolean;
+  cdpUrl: string | null;
+  windows: { id: number; url: string; title: string; visible: boolean; focused: boolean; destroyed: boolean; shows: number; focuses: number; options: Record<string, unknown> }[];
+  trays: { tooltip: string; title: string; destroyed: boolean; menu: { label: string; type: string; checked: boolean; enabled: boolean }[] | null; tooltips: string[] }[];
+  records: { at: number; kind: string; [k: string]: unknown }[];
+}
+
+export interface DesktopApp {
+  pid: number;
+  state(): Promise<StandinState>;
+  post<T = Record<string, unknown>>(path: string, body?: unknown): Promise<T>;
+  /** The page of the app's first window, driven over CDP. */
+  page(): Promise<Page>;
+  /** Resolves with the exit code. */
+  exited: Promise<number | null>;
+  output(): string;
+  /** Waits until `test` holds for the state (polls). */
+  waitFor<T>(what: string, test: (s: StandinState) => T | undefined | null | false, timeoutMs?: number): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface LaunchOptions {
+  mainEntry: string;
+  env: NodeJS.ProcessEnv;
+  args?: string[];
+  /** Resolve once the process wrote its control address (default), or return at once. */
+}
+
+export async function launchDesktop(opts: LaunchOptions): Promise<DesktopApp> {
+  const dir = mkdtempSync(join(tmpdir(), 'kmm-standin-ctl-'));
+  const controlFile = join(dir, 'control.json');
+  const child: ChildProcess = spawn(process.execPath, ['--import', REGISTER, opts.mainEntry, ...(opts.args ?? [])], {
+    env: { ...opts.env, ELECTRON_STANDIN_CONTROL: controlFile },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (c) => (out += c));
+  child.stderr!.on('data', (c) => (out += c));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let done = false;
+  void exited.then(() => (done = true));
+
+  const started = Date.now();
+  while (!existsSync(controlFile) || !readFileSync(controlFile, 'utf8')) {
+    if (done) break;
+    if (Date.now() - started > 20_000) throw new Error(`the app did not start in 20 s:\n${out}`);
+    await new Promise((r) => setTimeout(r, 30));
+  }
+  const url = done ? null : (JSON.parse(readFileSync(controlFile, 'utf8')) as { url: string }).url;
+  let cdp: Browser | null = null;
+
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    if (!url) throw new Error(`the app exited before it started:\n${out}`);
+    const res = await fetch(`${url}${path}`, { method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const json = (await res.json()) as T & { error?: string };
+    if (!res.ok) throw new Error(`${method} ${path}: ${json.error}`);
+    return json;
+  };
+  const app: DesktopApp = {
+    pid: child.pid!,
+    state: () => call<StandinState>('GET', '/state'),
+    post: (path, body) => call('POST', path, body ?? {}),
+    exited,
+    output: () => out,
+    async waitFor(what, test, timeoutMs = 15_000) {
+      const until = Date.now() + timeoutMs;
+      let last: StandinState | null = null;
+      for (;;) {
+        if (done) throw new Error(`the app exited while waiting for ${what}:\n${out}`);
+        last = await app.state();
+        const v = test(last);
+        if (v) return v;
+        if (Date.now() > until) throw new Error(`timed out waiting for ${what}; state: ${JSON.stringify({ windows: last.windows, trays: last.trays }, null, 1)}\n${out}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    async page() {
+      const s = await app.waitFor('a loaded window', (st) => st.cdpUrl && st.windows.some((w) => !w.destroyed && w.url.startsWith('file:')) && st);
+      cdp ??= await chromium.connectOverCDP(s.cdpUrl!);
+      const want = s.windows.find((w) => !w.destroyed && w.url.startsWith('file:'))!.url;
+      const page = cdp.contexts().flatMap((c) => c.pages()).find((p) => p.url() === want);
+      if (!page) throw new Error(`no page at ${want}`);
+      return page;
+    },
+    async close() {
+      await cdp?.close().catch(() => {});
+      if (!done) {
+        await app.post('/app/quit').catch(() => {});
+        const timer = setTimeout(() => child.kill('SIGKILL'), 8_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return app;
+}
