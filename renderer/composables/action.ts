@@ -2,6 +2,9 @@
 import { ref } from 'vue';
 import { errorText } from '../api/index.ts';
 
+/** A listed object's key and its name in messages: namespace/name (names repeat across namespaces). */
+export const objectKey = (namespace: string, name: string): string => `${namespace}/${name}`;
+
 export function useAction() {
   const busy = ref<string | null>(null);
   const error = ref<string | null>(null);

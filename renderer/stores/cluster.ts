@@ -69,9 +69,10 @@ export const useClusterStore = defineStore('cluster', () => {
     return result;
   }
 
-  async function deleteDeployment(name: string) {
-    const result = await api.deleteDeployment({ deployment_name: name });
-    deployments.value = deployments.value.filter((d) => d.name !== name);
+  /** Always with its namespace: the same name may live in several (the list shows them all). */
+  async function deleteDeployment(namespace: string, name: string) {
+    const result = await api.deleteDeployment({ deployment_name: name, namespace });
+    deployments.value = deployments.value.filter((d) => !(d.namespace === namespace && d.name === name));
     await Promise.all([refreshDeployments(), refreshGpu()]);
     return result;
   }

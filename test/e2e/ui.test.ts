@@ -142,7 +142,8 @@ describe.skipIf(!hasChromium)('the UI in Chromium against the simulated cluster'
     const row = page.locator(`[data-test=deployments] tr[data-name="${DEPLOY_NAME}"]`);
     await row.getByRole('button', { name: 'Delete' }).click();
     expect((await stack.get<DeploymentsResult>('/api/deployments')).models.some((m) => m.name === DEPLOY_NAME)).toBe(true);
-    await row.getByRole('button', { name: /^Really/ }).click();
+    const ns = (await stack.get<{ namespace: string }>('/api/health')).namespace;
+    await page.getByRole('dialog').getByRole('button', { name: `Delete ${ns}/${DEPLOY_NAME}` }).click();
     await row.waitFor({ state: 'detached', timeout: 10_000 });
     expect((await stack.get<DeploymentsResult>('/api/deployments')).models.some((m) => m.name === DEPLOY_NAME)).toBe(false);
     expect(pageErrors).toEqual([]);
@@ -258,6 +259,7 @@ describe.skipIf(!hasChromium)('the UI for an operator limited to one namespace',
     await expect.poll(() => page.getByTestId('capacity-note').textContent()).toBe(gpu.capacity_note);
     await expect.poll(() => page.getByTestId('scope-note').textContent()).toBe(listed.scope_note);
     expect(listed.models.every((d) => d.namespace === 'model-hosting')).toBe(true);
-    expect(await page.locator('[data-test=deployments] tbody tr').count()).toBe(listed.count);
+    // The default view shows the model servers among them (other workloads behind "Show every workload").
+    await expect.poll(() => page.locator('[data-test=deployments] tbody tr[data-name]').count()).toBe(listed.models.filter((d) => d.model_server).length);
   });
 });
