@@ -18,7 +18,7 @@ export default defineConfig({
   preload: {
     build: {
       outDir: 'out/preload',
-      // A sandboxed preload cannot require node_modules: inline zod and the contract.
+      // A sandboxed preload cannot require node_modules: inline what it imports (the contract's names, no zod).
       externalizeDeps: false,
       rollupOptions: {
         input: { index: resolve(root, 'preload/index.ts') },

@@ -1,7 +1,8 @@
 // The preload: exposes exactly the contract's operations and events as
 // `window.modelManager`, nothing else. Built as one CommonJS bundle so `sandbox: true` stays on.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { eventNames, operationNames } from './contract/index.ts';
+// The names only: the contract itself would bring zod into this bundle.
+import { eventNames, operationNames } from './contract/names.ts';
 import type { ModelManagerBridge } from './bridge-api.ts';
 import { failure, unwrap } from './unwrap.ts';
 

@@ -1,7 +1,7 @@
 // `npm start` obtains the Electron binary through Electron's own mechanism, then runs
 // electron-vite dev with it; without a binary it says so in one line. Runs in a copy of the
 // project (see project-copy.ts), with a stand-in executable where the binary would be.
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,7 +42,10 @@ describe('npm start', () => {
     expect(main).toBe(join(project.dir, 'out', 'main', 'index.js'));
     expect(statSync(main).mtimeMs).toBeGreaterThanOrEqual(started - 1000);
     expect(readFileSync(main, 'utf8')).toMatch(/requestSingleInstanceLock/);
-    expect(existsSync(join(project.dir, 'out', 'preload', 'index.cjs'))).toBe(true);
+    // The preload is built too, and carries the contract's names without zod (preload/contract/names.ts).
+    const preload = readFileSync(join(project.dir, 'out', 'preload', 'index.cjs'), 'utf8');
+    expect(preload).toContain('listContexts');
+    expect(preload).not.toMatch(/ZodError|\$ZodType/);
     expect(record.env.ELECTRON_RENDERER_URL).toMatch(/^http:\/\/localhost:\d+/);
   });
 
