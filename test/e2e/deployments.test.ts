@@ -132,4 +132,25 @@ describe.skipIf(!hasChromium)('the Deployments view acts on namespace/name', { t
     await expect.poll(() => page.getByRole('alert').filter({ hasText: 'Delete team-a/jupyter:' }).textContent()).toContain('team-a/jupyter not found');
     expect(pageErrors).toEqual([]);
   });
+
+  it('deploys through the form into the namespace given (default: the app\'s), and says namespace/name', async () => {
+    const form = page.locator('form.deploy-form');
+    const appNs = (await stack.get<{ namespace: string }>('/api/health')).namespace;
+    expect(await form.locator('input[name=namespace]').inputValue()).toBe(appNs);
+    await form.locator('input[name=model_id]').fill(MODEL);
+    await form.getByTestId('estimate').waitFor();
+    await form.locator('input[name=deployment_name]').fill('form-qwen');
+
+    await form.locator('input[name=namespace]').fill('kube-system');
+    await form.getByRole('button', { name: 'Deploy' }).click();
+    await expect.poll(() => form.getByTestId('deploy-error').textContent()).toContain('namespace kube-system is a system namespace');
+
+    await form.locator('input[name=namespace]').fill('team-a');
+    await form.getByRole('button', { name: 'Deploy' }).click();
+    await expect.poll(() => form.getByTestId('deploy-done').textContent()).toContain('team-a/form-qwen');
+    expect(await form.getByTestId('deploy-done').textContent()).toContain('form-qwen.team-a.svc');
+    await row('team-a', 'form-qwen').waitFor({ timeout: 10_000 });
+    const made = (await stack.get<DeploymentsResult>('/api/deployments')).models.filter((m) => m.name === 'form-qwen');
+    expect(made.map((m) => `${m.namespace}/${m.name}:${m.managed}`)).toEqual(['team-a/form-qwen:true']);
+  });
 });
