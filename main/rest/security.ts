@@ -1,8 +1,9 @@
 // Who may talk to the embedded server: the token (bearer or session cookie), the Host
 // header (DNS-rebinding protection) and the Origin of state-changing requests (CSRF).
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
+import { Sessions } from './sessions.ts';
 
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
@@ -52,16 +53,17 @@ export function originAllowed(req: IncomingMessage): boolean {
   return origin.toLowerCase() === `http://${String(req.headers.host ?? '').toLowerCase()}`;
 }
 
+/** How a request presents itself: a valid credential, none at all, or a wrong one (counted against its address). */
+export type Credentials = 'ok' | 'none' | 'wrong';
+
 export class TokenCheck {
   readonly #token: Buffer;
-  readonly #session: string;
+  readonly sessions = new Sessions();
   readonly cookieName: string;
 
   constructor(token: string, port: number) {
     if (!token) throw new Error('the REST token is empty');
     this.#token = Buffer.from(token);
-    // The cookie carries a value derived from the token, not the token itself.
-    this.#session = createHmac('sha256', token).update('kmm-session-v1').digest('base64url');
     // Cookies ignore ports: one name per port keeps two local servers from clobbering each other.
     this.cookieName = `kmm_session_${port}`;
   }
@@ -70,20 +72,41 @@ export class TokenCheck {
     return typeof candidate === 'string' && safeEqual(Buffer.from(candidate), this.#token);
   }
 
-  /** Bearer header or session cookie. */
-  authorized(req: IncomingMessage): boolean {
+  /** Bearer header or session cookie. A stale cookie (a restarted server) is no credential, not a wrong one. */
+  check(req: IncomingMessage): Credentials {
     const auth = req.headers.authorization;
     if (auth) {
       const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
-      return !!m && this.tokenMatches(m[1]);
+      return m && this.tokenMatches(m[1]) ? 'ok' : 'wrong';
     }
-    const cookie = parseCookies(req.headers.cookie)[this.cookieName];
-    return cookie !== undefined && safeEqual(Buffer.from(cookie), Buffer.from(this.#session));
+    return this.sessions.valid(parseCookies(req.headers.cookie)[this.cookieName]) ? 'ok' : 'none';
   }
 
-  sessionCookie(): string {
-    return `${this.cookieName}=${this.#session}; Path=/; HttpOnly; SameSite=Strict`;
+  authorized(req: IncomingMessage): boolean {
+    return this.check(req) === 'ok';
   }
+
+  /** A new session for this browser, as its Set-Cookie header. */
+  sessionCookie(): string {
+    return `${this.cookieName}=${this.sessions.open()}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${this.sessions.maxAgeSeconds}`;
+  }
+}
+
+/**
+ * A token guessable enough that serving it beyond loopback would be reckless: shorter than
+ * 24 characters or made of fewer than 10 different ones (the generated token has 32).
+ */
+export function weakToken(token: string): boolean {
+  return token.length < 24 || new Set(token).size < 10;
+}
+
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK_NAMES.has(bracketed(host)) || /^127\./.test(host) || host === '::1';
+}
+
+/** Where a login redirects: a path on this server, never `//other.host` (an open redirect). */
+export function samePathOnly(pathname: string): string {
+  return `/${pathname.replace(/^[/\\]+/, '')}`;
 }
 
 /** Constant time for equal lengths; the length alone says nothing useful about a random token. */
@@ -92,7 +115,7 @@ function safeEqual(a: Buffer, b: Buffer): boolean {
 }
 
 export function parseCookies(header: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = Object.create(null);
   for (const part of (header ?? '').split(';')) {
     const eq = part.indexOf('=');
     if (eq > 0) out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
@@ -107,6 +130,3 @@ export const COMMON_HEADERS: Record<string, string> = {
   'X-Frame-Options': 'DENY',
 };
 
-// img/font data: because Vite inlines small assets as data: URLs.
-export const PAGE_CSP =
-  "default-src 'self'; connect-src 'self'; img-src 'self' data:; font-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";

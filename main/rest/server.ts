@@ -2,6 +2,7 @@
 // events at /api/events, the built renderer at /. The headless `npm run serve` and the
 // Electron shell both start it; it dispatches to whatever handlers `getHandlers` returns now.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { networkInterfaces } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import type { Handlers } from '../../preload/contract/index.ts';
 import { dispatch } from '../core/dispatch.ts';
@@ -10,7 +11,8 @@ import { silentLogger, type Logger } from '../core/log.ts';
 import { readInput } from './input.ts';
 import { bindRoutes, matchRoute } from './routes.ts';
 import { allowedOrigin, exposeTo, isPreflight, PREFLIGHT_HEADERS } from './cors.ts';
-import { COMMON_HEADERS, hostAllowed, originAllowed, TokenCheck } from './security.ts';
+import { FailureLimiter } from './rate-limit.ts';
+import { COMMON_HEADERS, hostAllowed, isLoopbackHost, originAllowed, samePathOnly, TokenCheck, weakToken } from './security.ts';
 import { streamEvents, type EventSource } from './sse.ts';
 import { serveStatic } from './static.ts';
 
@@ -30,6 +32,8 @@ export interface RestServerOptions {
   allowedHosts?: string[];
   /** Origins of pages allowed to call the API (normalised, e.g. https://dash.example.com); read per request. */
   allowedOrigins?: () => readonly string[];
+  /** Tighter bounds (tests); the defaults are LIMITS. */
+  limits?: Partial<typeof LIMITS>;
   log?: Logger;
 }
 
@@ -38,22 +42,44 @@ export interface RestServer {
   url: string;
   port: number;
   host: string;
-  /** The URL a person opens: it logs the browser in and drops the token from the address bar. */
+  /** A URL a person opens once: its one-time code logs the browser in (the token never enters the address bar or history). */
   loginUrl(): string;
+  /** Open event streams (for tests and health). */
+  readonly eventClients: number;
   close(): Promise<void>;
 }
 
 const OPEN_ROUTES = new Set(['GET /api/health']);
+/** Bounds on what clients may hold: connections, event streams, slow headers and bodies. */
+export const LIMITS = {
+  maxConnections: 256,
+  maxEventClients: 64,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  /** An event-stream client that stops reading is dropped once this much waits for it. */
+  maxEventBacklogBytes: 1 << 20,
+};
 
 export async function startRestServer(options: RestServerOptions): Promise<RestServer> {
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? silentLogger;
   const routes = bindRoutes();
   const streams = new Set<() => void>();
+  const failures = new FailureLimiter();
+  const limits = { ...LIMITS, ...options.limits };
   let port = options.port;
   let tokens: TokenCheck;
+  if (!isLoopbackHost(host) && weakToken(options.token)) {
+    throw new Error(`refusing to serve on ${host} with a weak token (fewer than 24 characters or 10 different ones): anyone who can reach this machine could guess it; unset MODEL_MANAGER_TOKEN to get a generated one`);
+  }
 
-  const server = createServer((req, res) => {
+  const timeouts = {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    // Node checks those timeouts only this often (30 s by default).
+    connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs / 2),
+  };
+  const server = createServer(timeouts, (req, res) => {
     const started = performance.now();
     // Path only: the query may hold the token.
     const path = safePath(req.url);
@@ -88,19 +114,29 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
     if (pathname === '/api' || pathname.startsWith('/api/')) return handleApi(req, res, method, url);
 
     if (method !== 'GET' && method !== 'HEAD') throw new AppError(405, `${method} is not allowed here`, { allow: ['GET', 'HEAD'] });
-    if (url.searchParams.has('token')) return login(res, url);
+    if (url.searchParams.has('token') || url.searchParams.has('code')) return login(req, res, url);
     const result = await serveStatic(options.staticDir ?? null, pathname, res, method === 'HEAD');
     if (result.error) throw new AppError(result.status, result.error);
   }
 
+  /** Refuses an address that has presented too many wrong credentials lately. */
+  function throttle(req: IncomingMessage): void {
+    const wait = failures.retryAfter(req.socket.remoteAddress ?? '');
+    if (wait) throw new AppError(429, `too many wrong tokens from this address; try again in ${wait} s`, { retry_after: wait });
+  }
+
   async function handleApi(req: IncomingMessage, res: ServerResponse, method: string, url: URL): Promise<void> {
     const key = `${method} ${url.pathname}`;
-    if (!OPEN_ROUTES.has(key) && !tokens.authorized(req)) {
-      throw new AppError(401, 'a valid token is required: Authorization: Bearer TOKEN, or open the URL with ?token=TOKEN once');
+    if (req.headers.authorization) throttle(req);
+    const credentials = tokens.check(req);
+    if (credentials === 'wrong') failures.fail(req.socket.remoteAddress ?? '');
+    if (!OPEN_ROUTES.has(key) && credentials !== 'ok') {
+      throw new AppError(401, 'a valid token is required: Authorization: Bearer TOKEN, or open the login URL the server printed');
     }
     if (url.pathname === '/api/events') {
       if (method !== 'GET') throw new AppError(405, `${method} is not allowed on /api/events`, { allow: ['GET'] });
-      const end = streamEvents(res, options.events);
+      if (streams.size >= limits.maxEventClients) throw new AppError(503, `too many open event streams (${limits.maxEventClients}); close another window`);
+      const end = streamEvents(res, options.events, limits.maxEventBacklogBytes);
       streams.add(end);
       res.once('close', () => streams.delete(end));
       return;
@@ -118,9 +154,14 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
     } catch (err) {
       throw new AppError(503, `the model manager is not ready: ${toAppError(err).message}`);
     }
-    const result = await dispatch(handlers, route.name, input);
+    let result: unknown = await dispatch(handlers, route.name, input);
     // The seed's health answers 503 when Kubernetes is not connected (liveness probes read the status).
     const unhealthy = route.name === 'health' && (result as { status?: string }).status === 'unhealthy';
+    // Without the token, health says the seed's two fields and nothing else (no context, server or error text).
+    if (route.name === 'health' && credentials !== 'ok') {
+      const { status, kubernetes } = result as { status: string; kubernetes: string };
+      result = { status, kubernetes };
+    }
     sendJson(res, unhealthy ? 503 : route.status, result);
   }
 
@@ -134,19 +175,39 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
     res.end();
   }
 
-  function login(res: ServerResponse, url: URL): void {
-    if (!tokens.tokenMatches(url.searchParams.get('token'))) throw new AppError(401, 'the token in the URL is not valid');
+  /** `/?code=` (the printed login URL, spent by its first use) or `/?token=`: a session cookie, then the same page without them. */
+  function login(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    throttle(req);
+    const code = url.searchParams.get('code');
+    const ok = code !== null ? tokens.sessions.spendCode(code) : tokens.tokenMatches(url.searchParams.get('token'));
+    if (!ok) {
+      failures.fail(req.socket.remoteAddress ?? '');
+      throw new AppError(401, code !== null ? 'this login link was used already or has expired: ask the server for a new one' : 'the token in the URL is not valid');
+    }
     url.searchParams.delete('token');
+    url.searchParams.delete('code');
     const rest = url.searchParams.toString();
     res.writeHead(302, {
       ...COMMON_HEADERS,
       'Set-Cookie': tokens.sessionCookie(),
-      Location: url.pathname + (rest ? `?${rest}` : ''),
+      Location: samePathOnly(url.pathname) + (rest ? `?${rest}` : ''),
       'Cache-Control': 'no-store',
       'Content-Length': '0',
     });
     res.end();
   }
+
+  server.maxConnections = limits.maxConnections;
+  // Node's own answers to malformed requests, in this API's JSON form.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const [status, message] =
+      err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'request headers too large']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'the request took too long to arrive']
+      : [400, 'malformed HTTP request'];
+    const body = JSON.stringify({ success: false, error: message, status });
+    socket.end(`HTTP/1.1 ${status} ${message}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -160,12 +221,19 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
   const urlHost = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${urlHost}:${port}`;
   log.info('REST', `listening on ${url}`);
+  if (!isLoopbackHost(host)) {
+    const where = host === '0.0.0.0' || host === '::' ? reachableAddresses().map((a) => `http://${a}:${port}`).join(', ') || `${host}:${port}` : `${url}`;
+    log.warn('REST', `serving plain HTTP beyond this machine, at ${where}: the token and every answer cross the network unencrypted; put TLS in front (an ingress or a tunnel) and keep the token secret`);
+  }
 
   return {
     url,
     port,
     host,
-    loginUrl: () => `${url}/?token=${encodeURIComponent(options.token)}`,
+    loginUrl: () => `${url}/?code=${tokens.sessions.newCode()}`,
+    get eventClients() {
+      return streams.size;
+    },
     close: async () => {
       for (const end of streams) end();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -195,4 +263,12 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, ext
 function safePath(raw: string | undefined): string {
   const path = (raw ?? '/').split('?')[0]!;
   return path.length > 300 ? `${path.slice(0, 300)}...` : path;
+}
+
+/** The machine's addresses a wildcard bind is reachable at (IPv4 and IPv6, not loopback). */
+function reachableAddresses(): string[] {
+  return Object.values(networkInterfaces())
+    .flat()
+    .filter((a) => !!a && !a.internal)
+    .map((a) => (a!.family === 'IPv6' ? `[${a!.address}]` : a!.address));
 }

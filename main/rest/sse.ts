@@ -11,8 +11,12 @@ export interface EventSource {
 
 const HEARTBEAT_MS = 20_000;
 
-/** Streams the events to `res` until it closes; returns the function that ends the stream. */
-export function streamEvents(res: ServerResponse, events: EventSource): () => void {
+/**
+ * Streams the events to `res` until it closes; returns the function that ends the stream.
+ * A client that stops reading is dropped once `maxBacklogBytes` wait for it, rather than
+ * grow this process's memory; it reconnects (EventSource does) and reads afresh.
+ */
+export function streamEvents(res: ServerResponse, events: EventSource, maxBacklogBytes = 1 << 20): () => void {
   res.writeHead(200, {
     ...COMMON_HEADERS,
     'Content-Type': 'text/event-stream; charset=utf-8',
@@ -22,15 +26,22 @@ export function streamEvents(res: ServerResponse, events: EventSource): () => vo
     'X-Accel-Buffering': 'no',
   });
   res.write('retry: 2000\n\n');
+  let ended = false;
+  const send = (text: string) => {
+    if (ended) return;
+    if (res.writableLength > maxBacklogBytes) {
+      end();
+      res.destroy();
+      return;
+    }
+    res.write(text);
+  };
   const offs = eventNames.map((name) =>
-    events.on(name, (payload) => {
-      res.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`);
-    }),
+    events.on(name, (payload) => send(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`)),
   );
   // A comment now and then keeps idle proxies and browsers from dropping the stream.
-  const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
+  const heartbeat = setInterval(() => send(': ping\n\n'), HEARTBEAT_MS);
   heartbeat.unref();
-  let ended = false;
   const end = () => {
     if (ended) return;
     ended = true;

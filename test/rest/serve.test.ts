@@ -57,9 +57,20 @@ afterAll(async () => {
 });
 
 describe('npm run serve against the simulated cluster', () => {
-  test('prints a loopback URL that carries the token', () => {
+  test('prints a loopback login URL with a one-time code, not the token: it logs a browser in once', async () => {
     expect(url.hostname).toBe('127.0.0.1');
-    expect(url.searchParams.get('token')).toBe(TOKEN);
+    expect(url.searchParams.get('token')).toBeNull();
+    expect(url.href).not.toContain(TOKEN);
+    const code = url.searchParams.get('code');
+    expect(code).toMatch(/^[\w-]{20,}$/);
+    const first = await fetch(url, { redirect: 'manual' });
+    expect(first.status).toBe(302);
+    const cookie = first.headers.get('set-cookie')!.split(';')[0]!;
+    expect((await api('/api/deployments', { cookie })).status).toBe(200);
+    // The address left in the browser's history opens nothing a second time.
+    const again = await fetch(url, { redirect: 'manual' });
+    expect(again.status).toBe(401);
+    expect(again.headers.get('set-cookie')).toBeNull();
   });
 
   test('health is open and says Kubernetes is connected', async () => {
@@ -135,12 +146,14 @@ describe('npm run serve against the simulated cluster', () => {
         body: JSON.stringify(body),
       });
     expect((await post({ namespace: 'team-a' })).status).toBe(200);
-    expect((await api('/api/health', {})).body.namespace).toBe('team-a');
+    expect((await api('/api/health')).body.namespace).toBe('team-a');
+    // Without the token, health says whether it is healthy and nothing else.
+    expect(Object.keys((await api('/api/health', {})).body).sort()).toEqual(['kubernetes', 'status']);
     const bad = await post({ context: 'not-in-kubeconfig' });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { field: string }).field).toBe('context');
     expect((await post({ namespace: null })).status).toBe(200);
-    expect((await api('/api/health', {})).body.namespace).toBe('model-hosting');
+    expect((await api('/api/health')).body.namespace).toBe('model-hosting');
   });
 
   test('logs requests without the token, and stops cleanly on SIGTERM', async () => {
@@ -150,7 +163,7 @@ describe('npm run serve against the simulated cluster', () => {
     expect(await exited).toBe(0);
     expect(output).toMatch(/\[REQUEST\] GET \/api\/gpu\/status 200 \d+ms/);
     expect(output).toMatch(/\[REQUEST\] GET \/ 302 \d+ms/);
-    // The URL line is the only place the token shows.
-    expect(output.split(TOKEN).length - 1).toBe(1);
+    // The token shows nowhere, not even in the login URL.
+    expect(output).not.toContain(TOKEN);
   });
 });
