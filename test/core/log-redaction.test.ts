@@ -48,10 +48,9 @@ it('redacts the bearer token and ?token= of an exec plugin failure in the lines 
     }
     expect(output).not.toContain(refreshToken);
     expect(output).not.toContain(bearer);
-    // The REST token is printed once, on purpose, in the login URL; in no log line.
-    const withRestToken = output.split('\n').filter((l) => l.includes(restToken));
-    expect(withRestToken).toHaveLength(1);
-    expect(withRestToken[0]).toMatch(/^Kubernetes Model Manager is serving at http:\/\/127\.0\.0\.1:\d+\/\?token=/);
+    // The REST token is in no line at all: the login URL carries a one-time code instead.
+    expect(output).not.toContain(restToken);
+    expect(output).toMatch(/^Kubernetes Model Manager is serving at http:\/\/127\.0\.0\.1:\d+\/\?code=/m);
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
