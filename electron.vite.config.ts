@@ -4,6 +4,7 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import vue from '@vitejs/plugin-vue';
+import { cspMetaPlugin } from './main/shell/csp.ts';
 
 const root = import.meta.dirname;
 
@@ -30,7 +31,8 @@ export default defineConfig({
   renderer: {
     root: resolve(root, 'renderer'),
     base: './',
-    plugins: [vue()],
+    // index.html's CSP meta tag, from the one definition Electron and the REST server send.
+    plugins: [vue(), cspMetaPlugin()],
     build: {
       outDir: resolve(root, 'out/renderer'),
       emptyOutDir: true,

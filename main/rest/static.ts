@@ -4,7 +4,8 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
-import { COMMON_HEADERS, PAGE_CSP } from './security.ts';
+import { contentSecurityPolicy } from '../shell/csp.ts';
+import { COMMON_HEADERS } from './security.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -31,6 +32,9 @@ const TYPES: Record<string, string> = {
 const NOT_BUILT = `<!doctype html><html><head><meta charset="utf-8"><title>Kubernetes Model Manager</title></head>
 <body><h1>Kubernetes Model Manager</h1><p>The web UI is not built. Run <code>npm run build</code>, then reload.
 The REST API under <code>/api/</code> works without it.</p></body></html>`;
+
+// The policy Electron sends too (one definition, main/shell/csp.ts).
+const PAGE_CSP = contentSecurityPolicy();
 
 export type StaticResult = { status: number; error?: string };
 

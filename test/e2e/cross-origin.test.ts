@@ -110,6 +110,8 @@ describe.skipIf(!hasChromium)('a page on another origin calling the seed routes'
   });
 
   it('is refused by the browser where the origin is not allowed (the default)', async () => {
+    // Chromium logs each refusal as a console error: expected here (browser.ts fails a test on any other).
+    browser.expectConsoleErrors(/has been blocked by CORS policy/, /^Failed to load resource: net::ERR_FAILED$/);
     const r = await fetchFromPage(`${refusing.url}/api/gpu/status`, {});
     expect(r).toEqual({ refused: expect.stringContaining('Failed to fetch') });
     const post = await fetchFromPage(`${refusing.url}/api/usage/track`, { method: 'POST', body: JSON.stringify({ model: 'x' }) });

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { build } from 'vite';
 import vue from '@vitejs/plugin-vue';
+import { cspMetaPlugin } from '../../main/shell/csp.ts';
 import { ManagerHost } from '../../main/core/host.ts';
 import { silentLogger } from '../../main/core/log.ts';
 import { fileSettings } from '../../main/core/settings.ts';
@@ -20,7 +21,7 @@ export async function buildRenderer(outDir: string): Promise<void> {
     configFile: false,
     root: join(ROOT, 'renderer'),
     base: './',
-    plugins: [vue()],
+    plugins: [vue(), cspMetaPlugin()],
     logLevel: 'warn',
     build: { outDir, emptyOutDir: true, minify: false, reportCompressedSize: false },
   });
