@@ -133,6 +133,33 @@ describe.skipIf(!hasChromium)('the Deployments view acts on namespace/name', { t
     expect(pageErrors).toEqual([]);
   });
 
+  it('a two-step button elsewhere (Usage: Reset) is not confirmed by Enter-Enter, and Escape cancels it', async () => {
+    expect((await stack.post('/api/usage/track', { model: MODEL })).status).toBe(200);
+    const counted = async () => (await stack.get<{ models: { model: string; count: number }[] }>('/api/usage/ranking')).models.find((m) => m.model === MODEL)?.count ?? 0;
+    expect(await counted()).toBeGreaterThan(0);
+    await page.getByRole('tab', { name: 'Usage' }).click();
+    const reset = page.getByRole('button', { name: 'Reset' });
+    await reset.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Really clear all counts?' }).waitFor();
+    await page.keyboard.press('Enter');
+    await reset.waitFor();
+    expect(await counted()).toBeGreaterThan(0);
+
+    await reset.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Really clear all counts?' }).waitFor();
+    await page.keyboard.press('Escape');
+    await reset.waitFor();
+    expect(await reset.evaluate(focused)).toBe(true);
+    expect(await counted()).toBeGreaterThan(0);
+
+    await reset.click();
+    await page.getByRole('button', { name: 'Really clear all counts?' }).click();
+    await expect.poll(counted).toBe(0);
+    await page.getByRole('tab', { name: 'Deployments' }).click();
+  });
+
   it('deploys through the form into the namespace given (default: the app\'s), and says namespace/name', async () => {
     const form = page.locator('form.deploy-form');
     const appNs = (await stack.get<{ namespace: string }>('/api/health')).namespace;
