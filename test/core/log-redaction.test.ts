@@ -1,7 +1,8 @@
-// Secrets never reach the log, through the real headless entry (`npm run serve`, whose
-// logger is consoleLogger): a kubeconfig's exec plugin whose token refresh fails prints the
-// refresh URL with its token and the bearer header on stderr, as plugins in debug mode do;
-// the app logs that failure ([CACHE], [USAGE] lines), and the logger must redact it.
+// Secrets never reach the log or an answer, through the real headless entry (`npm run serve`,
+// whose logger is consoleLogger): a kubeconfig's exec plugin whose token refresh fails prints
+// the refresh URL with its token and the bearer header on stderr, as plugins in debug mode
+// do. The app says which plugin failed and how in its errors ([CACHE], [USAGE] lines, REST
+// answers) without that output; the one [K8S] line that carries the output is redacted.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -38,14 +39,27 @@ it('redacts the bearer token and ?token= of an exec plugin failure in the lines 
   try {
     // Wait for the failure to be logged by the watch caches and by the usage side.
     const end = Date.now() + 20_000;
-    const logged = () => /\[CACHE\].*exec credential plugin/.test(output) && /\[USAGE\].*exec credential plugin/.test(output);
+    const logged = () => /\[CACHE\].*exec credential plugin/.test(output) && /\[USAGE\].*exec credential plugin/.test(output) && /\[K8S\].*it printed/.test(output);
     while (!logged() && Date.now() < end && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
     expect(logged(), output).toBe(true);
-    const lines = output.split('\n').filter((l) => l.includes('exec credential plugin'));
-    for (const line of lines) {
+    const printed = output.split('\n').filter((l) => l.includes('it printed'));
+    expect(printed.length).toBeGreaterThan(0);
+    for (const line of printed) {
+      expect(line).toMatch(/^\[K8S\] exec credential plugin "node" failed: it exited with code \d+; it printed: /);
       expect(line).toContain('token=<redacted>');
       expect(line).toContain('Bearer <redacted>');
     }
+    // The other lines and the answers say which plugin failed and how, not what it printed.
+    for (const line of output.split('\n').filter((l) => l.includes('exec credential plugin') && !l.includes('it printed'))) expect(line).not.toContain('sso.example.com');
+    const url = /serving at (http:\/\/[^/\s]+)/.exec(output)![1]!;
+    const auth = { authorization: `Bearer ${restToken}` };
+    const answers = await Promise.all(['/api/health', '/api/deployments', '/api/gpu/status', '/api/usage/ranking'].map(async (p) => (await fetch(url + p, { headers: auth })).text()));
+    for (const text of answers) {
+      expect(text).not.toContain(refreshToken);
+      expect(text).not.toContain(bearer);
+      expect(text).not.toContain('sso.example.com');
+    }
+    expect(answers[0]).toMatch(/exec credential plugin \(node\) failed: it exited with code \d+/);
     expect(output).not.toContain(refreshToken);
     expect(output).not.toContain(bearer);
     // The REST token is in no line at all: the login URL carries a one-time code instead.

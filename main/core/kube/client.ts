@@ -70,7 +70,7 @@ export class KubeClient {
     this.namespace = namespace;
     this.source = source;
     this.log = log;
-    shareExecCredentialRuns(kc);
+    shareExecCredentialRuns(kc, log);
     this.core = this.makeApi(k8s.CoreV1Api);
     this.apps = this.makeApi(k8s.AppsV1Api);
   }
