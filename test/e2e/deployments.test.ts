@@ -49,6 +49,7 @@ describe.skipIf(!hasChromium)('the Deployments view acts on namespace/name', { t
 
     const toggle = page.getByRole('checkbox', { name: /Show every workload/ });
     await expect.poll(async () => (await page.locator('label', { has: toggle }).textContent())?.replace(/\s+/g, ' ').trim()).toBe(`Show every workload (${others.length} hidden)`);
+    await page.screenshot({ path: '/tmp/actions-default-1440x900.png' });
     await toggle.check();
     for (const m of all) await row(m.namespace, m.name).waitFor();
     expect(await page.locator('[data-test=deployments] tbody tr[data-name]').count()).toBe(all.length);
@@ -60,6 +61,7 @@ describe.skipIf(!hasChromium)('the Deployments view acts on namespace/name', { t
     await page.keyboard.press('Enter');
     await dialog().waitFor();
     expect(await dialog().getAttribute('aria-modal')).toBe('true');
+    await page.screenshot({ path: '/tmp/actions-managed-dialog-1440x900.png' });
     expect(await dialog().textContent()).toContain('model-hosting/jupyter');
     await page.keyboard.press('Enter');
     await dialog().waitFor({ state: 'hidden' });
