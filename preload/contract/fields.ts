@@ -1,16 +1,20 @@
 // Validators for the values that reach Kubernetes or Ollama; nothing unchecked goes out.
 import { z } from 'zod';
 
-const part = '[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,79}';
-// Ollama's name form: [host[:port]/][namespace/]model[:tag]
-const OLLAMA_NAME = new RegExp(`^(?:[a-zA-Z0-9][a-zA-Z0-9.-]*(?::\\d{1,5})?/)?(?:${part}/)?${part}(?::${part})?$`);
+// Ollama's name grammar (ollama/ollama types/model/name.go, ParseNameBare and isValidPart):
+// [[host/]namespace/]model[:tag]; every part starts with a letter, digit or "_"; the host may
+// hold "." and ":" (a port), the namespace neither, model and tag ".".
+const HOST = '[A-Za-z0-9_][A-Za-z0-9_.:-]{0,349}';
+const NAMESPACE = '[A-Za-z0-9_][A-Za-z0-9_-]{0,79}';
+const PART = '[A-Za-z0-9_][A-Za-z0-9_.-]{0,79}';
+const OLLAMA_NAME = new RegExp(`^(?:(?:${HOST}/)?${NAMESPACE}/)?${PART}(?::${PART})?$`);
 
 export const modelName = z
   .string({ error: 'must be a string' })
   .trim()
   .min(1, 'is required')
-  .max(250, 'is too long')
-  .regex(OLLAMA_NAME, 'must be an Ollama model name such as llama3.1:8b or namespace/model:tag');
+  .max(600, 'is too long')
+  .regex(OLLAMA_NAME, 'must be an Ollama model name such as llama3.1:8b or namespace/model:tag (letters, digits, "_", "-", "." and no "." in the namespace)');
 
 /** Whether a name has Ollama's form (then it is canonicalised before it is counted). */
 export const isOllamaName = (name: string): boolean => OLLAMA_NAME.test(name);
@@ -54,12 +58,20 @@ export const dns1123Label = z
   .max(63, 'must be at most 63 characters')
   .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit');
 
-/** Memory in GB as the seed sends it ("8" or 8); bounded to what a GPU node can hold. */
-export const memoryGb = z.coerce
-  .number({ error: 'must be a number of GB' })
-  .refine(Number.isFinite, 'must be a number of GB')
-  .positive('must be a positive number of GB')
-  .max(2048, 'must be at most 2048 GB');
+/**
+ * Memory in GiB as the seed sends it: a number (8) or a decimal string ("8", "7.5"); bounded to
+ * what a node can hold. Not true, "0x10", "1e3" or "" (JavaScript would read them as 1, 16, 1000, 0).
+ */
+export const memoryGb = z
+  .union([z.number(), z.string().trim().regex(/^\d{1,5}(\.\d{1,3})?$/, 'must be a number of GiB, such as 8 or "8"')], { error: 'must be a number of GiB, such as 8 or "8"' })
+  .transform(Number)
+  .pipe(
+    z
+      .number()
+      .refine(Number.isFinite, 'must be a number of GiB')
+      .positive('must be a positive number of GiB')
+      .max(2048, 'must be at most 2048 GiB'),
+  );
 
 // Extra keys are dropped, not refused: the seed's clients send what they like (cache-busters, tokens).
 export const empty = z.object({});
