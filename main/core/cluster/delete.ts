@@ -4,7 +4,8 @@ import type { DeleteDeploymentResult, ParsedInput } from '../../../preload/contr
 import { AppError, badRequest, notFound } from '../errors.ts';
 import type { CoreContext } from '../context.ts';
 import { selectorOf } from './manifests.ts';
-import { MANAGED_BY, MANAGER, systemRefusal } from './system.ts';
+import { isManaged, selects } from '../kube/labels.ts';
+import { systemRefusal } from './system.ts';
 
 export async function deleteDeployment(ctx: CoreContext, input: ParsedInput<'deleteDeployment'>): Promise<DeleteDeploymentResult> {
   const name = input.deployment_name;
@@ -27,8 +28,8 @@ export async function deleteDeployment(ctx: CoreContext, input: ParsedInput<'del
     const svc = await ctx.kube.call(`read service ${namespace}/${name}`, () => ctx.kube.core.readNamespacedService({ name, namespace }));
     const selector = svc.spec?.selector ?? {};
     const podLabels = deployment.spec?.selector?.matchLabels ?? {};
-    const serves = Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => podLabels[k] === v);
-    const ours = svc.metadata?.labels?.[MANAGED_BY] === MANAGER || JSON.stringify(selector) === JSON.stringify(selectorOf(name));
+    const serves = selects(selector, podLabels);
+    const ours = isManaged(svc.metadata?.labels) || JSON.stringify(selector) === JSON.stringify(selectorOf(name));
     if (ours || serves) {
       await ctx.kube.call(`delete service ${namespace}/${name}`, () => ctx.kube.core.deleteNamespacedService({ name, namespace }));
       serviceDeleted = true;

@@ -4,15 +4,11 @@
 import type { DeploymentInfo } from '../../../preload/contract/index.ts';
 import type { DeploymentLite, PodLite } from '../kube/objects.ts';
 import { ESTIMATE_ANNOTATION } from '../vram/index.ts';
-import { isSystem, MANAGED_BY, MANAGER, MODEL_ID_ANNOTATION, MODEL_LABEL } from './system.ts';
+import { isManaged, selects } from '../kube/labels.ts';
+import { isSystem, MODEL_ID_ANNOTATION, MODEL_LABEL } from './system.ts';
 
 // Waiting reasons a pod does not get out of by itself.
 const FAILED_REASONS = new Set(['ImagePullBackOff', 'ErrImagePull', 'InvalidImageName', 'CrashLoopBackOff', 'CreateContainerConfigError', 'CreateContainerError', 'RunContainerError', 'OOMKilled', 'Error', 'ErrImageNeverPull']);
-
-const matches = (selector: Record<string, string>, labels: Record<string, string>): boolean => {
-  const keys = Object.keys(selector);
-  return keys.length > 0 && keys.every((k) => labels[k] === selector[k]);
-};
 
 export function podsByNamespace(pods: Iterable<PodLite>): Map<string, PodLite[]> {
   const out = new Map<string, PodLite[]>();
@@ -29,12 +25,12 @@ const MODEL_SERVER_IMAGE = /(^|[/_-])(ollama|vllm|text-generation-inference|tgi|
 
 /** Made by this app, or recognisably a model server: the image, a MODEL variable, the app's model label or annotation. */
 export function isModelServer(d: DeploymentLite): boolean {
-  if (d.labels[MANAGED_BY] === MANAGER || d.labels[MODEL_LABEL] || d.annotations[MODEL_ID_ANNOTATION] || d.modelEnv) return true;
+  if (isManaged(d.labels) || d.labels[MODEL_LABEL] || d.annotations[MODEL_ID_ANNOTATION] || d.modelEnv) return true;
   return MODEL_SERVER_IMAGE.test(d.image);
 }
 
 export function describeDeployment(d: DeploymentLite, pods: PodLite[]): DeploymentInfo {
-  const own = pods.filter((p) => !p.terminating && matches(d.selector, p.labels));
+  const own = pods.filter((p) => !p.terminating && selects(d.selector, p.labels));
   const running = d.desired > 0 && d.ready >= d.desired;
   let reason: { reason: string; message: string } | null = null;
   if (!running) {
@@ -54,7 +50,7 @@ export function describeDeployment(d: DeploymentLite, pods: PodLite[]): Deployme
     gpu: d.gpu,
     memory: d.memory,
     created: d.created,
-    managed: d.labels[MANAGED_BY] === MANAGER,
+    managed: isManaged(d.labels),
     model_server: isModelServer(d),
   };
   if (reason) {

@@ -3,9 +3,10 @@
 import type * as k8s from '@kubernetes/client-node';
 import type { VramEstimate } from '../../../preload/contract/index.ts';
 import { ESTIMATE_ANNOTATION } from '../vram/index.ts';
-import { ESTIMATE_METHOD_ANNOTATION, MANAGED_BY, MANAGER, MODEL_ID_ANNOTATION, MODEL_LABEL, NAME_LABEL } from './system.ts';
+import { MANAGED_BY, MANAGER } from '../kube/labels.ts';
+import { OLLAMA_PORT } from '../ollama-port.ts';
+import { ESTIMATE_METHOD_ANNOTATION, MODEL_ID_ANNOTATION, MODEL_LABEL, NAME_LABEL } from './system.ts';
 
-export const OLLAMA_PORT = 11434;
 // Serve, wait until the server answers, pull "$MODEL", keep serving.
 export const START_SCRIPT = 'ollama serve & until ollama list >/dev/null 2>&1; do sleep 1; done; ollama pull "$MODEL"; wait';
 export const READY_SCRIPT = 'ollama show "$MODEL" >/dev/null 2>&1';

@@ -14,8 +14,6 @@ export function systemRefusal(namespace: string, name: string, verb: 'deleted' |
   return null;
 }
 
-export const MANAGED_BY = 'app.kubernetes.io/managed-by';
-export const MANAGER = 'kubernetes-model-manager';
 export const NAME_LABEL = 'app.kubernetes.io/name';
 export const MODEL_LABEL = 'model-manager/model';
 export const MODEL_ID_ANNOTATION = 'model-manager/model-id';

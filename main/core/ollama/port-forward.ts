@@ -7,7 +7,8 @@ import * as k8s from '@kubernetes/client-node';
 import type { KubeClient } from '../kube/client.ts';
 import type { Logger } from '../log.ts';
 import { keepAliveAgent, type OllamaRoute } from './route.ts';
-import { OLLAMA_PORT, OLLAMA_SERVICE } from './service-proxy.ts';
+import { OLLAMA_PORT } from '../ollama-port.ts';
+import { OLLAMA_SERVICE } from './service-proxy.ts';
 
 type V1Pod = k8s.V1Pod;
 

@@ -2,6 +2,7 @@
 // every request on it carries (the API server's auth for the service proxy).
 import { Agent } from 'undici';
 import type { OllamaRouteInfo } from '../../../preload/contract/index.ts';
+import { OLLAMA_PORT } from '../ollama-port.ts';
 
 export interface OllamaRoute {
   kind: OllamaRouteInfo['kind'];
@@ -35,7 +36,7 @@ export function directRoute(kind: string, url: string): OllamaRoute {
   };
 }
 
-/** OLLAMA_HOST as Ollama reads it: "host", "host:port", "0.0.0.0" or a URL; default port 11434. */
+/** OLLAMA_HOST as Ollama reads it: "host", "host:port", "0.0.0.0" or a URL; default port OLLAMA_PORT. */
 export function normaliseOllamaHost(value: string): string | null {
   let v = value.trim();
   if (!v) return null;
@@ -44,7 +45,7 @@ export function normaliseOllamaHost(value: string): string | null {
     const u = new URL(v);
     if (u.hostname === '0.0.0.0') u.hostname = '127.0.0.1';
     if (u.hostname === '[::]') u.hostname = '[::1]';
-    if (!u.port && u.protocol === 'http:' && !/:\d+/.test(value)) u.port = '11434';
+    if (!u.port && u.protocol === 'http:' && !/:\d+/.test(value)) u.port = String(OLLAMA_PORT);
     return u.toString().replace(/\/+$/, '');
   } catch {
     return null;
@@ -52,8 +53,8 @@ export function normaliseOllamaHost(value: string): string | null {
 }
 
 export const SERVICE_DNS_URLS = (namespace: string) => [
-  'http://ollama-service:11434',
-  `http://ollama-service.${namespace}:11434`,
-  `http://ollama-service.${namespace}.svc.cluster.local:11434`,
+  `http://ollama-service:${OLLAMA_PORT}`,
+  `http://ollama-service.${namespace}:${OLLAMA_PORT}`,
+  `http://ollama-service.${namespace}.svc.cluster.local:${OLLAMA_PORT}`,
 ];
-export const LOCALHOST_URL = 'http://localhost:11434';
+export const LOCALHOST_URL = `http://localhost:${OLLAMA_PORT}`;

@@ -2,10 +2,10 @@
 // and bearer token on one undici Agent.
 import type { RequestOptions } from 'node:https';
 import type { KubeClient } from '../kube/client.ts';
+import { OLLAMA_PORT } from '../ollama-port.ts';
 import { keepAliveAgent, type OllamaRoute } from './route.ts';
 
 export const OLLAMA_SERVICE = 'ollama-service';
-export const OLLAMA_PORT = 11434;
 
 export async function serviceProxyRoute(kube: KubeClient): Promise<OllamaRoute> {
   const server = kube.server;

@@ -4,6 +4,7 @@
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import { AppError } from '../errors.ts';
 import type { KubeClient } from '../kube/client.ts';
+import { MANAGED_BY, MANAGER } from '../kube/labels.ts';
 import { decodeDoc, encodeDoc, type UsageDoc } from './doc.ts';
 
 export const CONFIGMAP_NAME = 'model-usage-stats';
@@ -43,7 +44,7 @@ export class UsageConfigMap {
           const body: V1ConfigMap = {
             apiVersion: 'v1',
             kind: 'ConfigMap',
-            metadata: { name: CONFIGMAP_NAME, namespace: kube.namespace, labels: { 'app.kubernetes.io/managed-by': 'model-manager' } },
+            metadata: { name: CONFIGMAP_NAME, namespace: kube.namespace, labels: { [MANAGED_BY]: MANAGER } },
             data,
           };
           await kube.call(`create configmap ${CONFIGMAP_NAME}`, () => kube.core.createNamespacedConfigMap({ namespace: kube.namespace, body }));

@@ -19,6 +19,7 @@ import { UsageJournal } from './journal.ts';
 import { rank } from './ranking.ts';
 import { claimSlot, journalRoot } from './slot.ts';
 import { watchUsage } from './watch.ts';
+import { within } from '../within.ts';
 
 export interface UsageSideOptions {
   /** Coalescing window between ConfigMap writes (default 250 ms: at most 4 writes/s). */
@@ -152,19 +153,9 @@ export async function createUsageSideWith(ctx: CoreContext, opts: UsageSideOptio
       if (closed) return;
       closed = true;
       watcher?.stop();
-      await withTimeout(flusher.close(), opts.closeTimeoutMs ?? 3000);
+      await within(flusher.close(), opts.closeTimeoutMs ?? 3000, undefined);
       await journal.close();
       await slot.release();
     },
   };
-}
-
-function withTimeout(p: Promise<void>, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    p.finally(() => {
-      clearTimeout(t);
-      resolve();
-    });
-  });
 }
