@@ -1,7 +1,7 @@
 // Settings and kubeconfig contexts: what the operator configures.
 import { z } from 'zod';
 import { op } from './define.ts';
-import { dns1123Label, empty, pageOrigin } from './fields.ts';
+import { dns1123Label, empty, imageReference, pageOrigin } from './fields.ts';
 
 export const ollamaRouteKinds = ['explicit', 'service-proxy', 'port-forward', 'service-dns', 'localhost'] as const;
 
@@ -16,7 +16,7 @@ export const settingsSchema = z.object({
   /** VRAM of a GPU whose labels and product say nothing (the seed's 23.0). */
   defaultVramGb: z.number().positive().max(1024),
   /** Image of new model deployments. */
-  deployImage: z.string().min(1).max(512).regex(/^[a-z0-9][a-z0-9._\-/:@]*$/i, 'must be an image reference'),
+  deployImage: imageReference,
   restEnabled: z.boolean(),
   restPort: z.number().int().min(1024).max(65535),
   /** Origins of pages that may call the REST API (with the token); none by default. */

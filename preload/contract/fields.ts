@@ -73,5 +73,19 @@ export const memoryGb = z
       .max(2048, 'must be at most 2048 GiB'),
   );
 
+// A container image reference as the registry grammar defines it (distribution/reference:
+// [domain[:port]/]path[:tag][@digest]), so the kubelet never gets one it would refuse.
+const DOMAIN_PART = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const DOMAIN = `(?:${DOMAIN_PART}(?:\\.${DOMAIN_PART})*(?::[0-9]+)?)`;
+const PATH_PART = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const IMAGE = new RegExp(`^(?:${DOMAIN}/)?${PATH_PART}(?:/${PATH_PART})*(?::[\\w][\\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$`);
+
+export const imageReference = z
+  .string({ error: 'must be a string' })
+  .trim()
+  .min(1, 'is required')
+  .max(512, 'is too long')
+  .regex(IMAGE, 'must be an image reference such as ollama/ollama:0.13.5 or registry.example.com:5000/team/ollama@sha256:<digest>');
+
 // Extra keys are dropped, not refused: the seed's clients send what they like (cache-busters, tokens).
 export const empty = z.object({});

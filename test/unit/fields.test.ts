@@ -3,7 +3,7 @@
 // field named, over REST as anywhere.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRestServer, type RestServer } from '../../main/rest/server.ts';
-import { memoryGb, modelName } from '../../preload/contract/index.ts';
+import { imageReference, memoryGb, modelName, settingsSchema } from '../../preload/contract/index.ts';
 import { call, fakeHandlers } from '../rest/helpers.ts';
 
 describe('model names, as Ollama parses them (types/model/name.go)', () => {
@@ -66,5 +66,21 @@ describe('over REST, nothing unchecked reaches a handler', () => {
     expect(r.json).toMatchObject({ success: false, field });
     expect(r.json.error).toMatch(new RegExp(`^${field} `));
     expect(fakes.calls.length).toBe(before);
+  });
+});
+
+describe('image references (distribution/reference grammar)', () => {
+  it.each(['ollama/ollama:0.13.5', 'ollama/ollama', 'registry.example.com:5000/team/ollama:v1', 'localhost/ollama', `ollama/ollama@sha256:${'a'.repeat(64)}`, `ollama/ollama:0.13.5@sha256:${'b'.repeat(64)}`])('accepts %s', (image) => {
+    expect(imageReference.safeParse(image).success).toBe(true);
+  });
+  it.each(['Ollama/Ollama', 'ollama/ollama:::latest', 'ollama//ollama', 'ollama/ollama@@sha256:x', 'ollama/ollama:', '-ollama/x', 'ollama/ollama:la test', `ollama/ollama@sha256:short`, 'https://ollama/ollama'])('refuses %s', (image) => {
+    const r = imageReference.safeParse(image);
+    expect(r.success).toBe(false);
+    expect(r.error?.issues[0]?.message).toMatch(/image reference/);
+  });
+  it('a Settings update with a malformed image is refused naming deployImage', () => {
+    const r = settingsSchema.partial().strict().safeParse({ deployImage: 'ollama/ollama:::latest' });
+    expect(r.success).toBe(false);
+    expect(r.error?.issues[0]?.path).toEqual(['deployImage']);
   });
 });
