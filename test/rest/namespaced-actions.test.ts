@@ -128,6 +128,13 @@ describe.skipIf(!existsSync(KUBECTL))('namespace and name over REST', { timeout:
     expect(dep.body.field).toBe('namespace');
     expect(await read('deployment', 'kube-system', 'sneaky')).toBeNull();
 
+    // The app's own deployments' names are refused too (the listing hides them, delete refuses them).
+    const own = await post('/api/deploy', { model_id: MODEL, deployment_name: 'model-manager', memory: 4, namespace: 'team-a' });
+    expect(own.status).toBe(400);
+    expect(own.body.field).toBe('deployment_name');
+    expect(own.body.error).toContain('team-a/model-manager');
+    expect(await read('deployment', 'team-a', 'model-manager')).toBeNull();
+
     const bad = await post('/api/deploy', { model_id: MODEL, deployment_name: 'bad-ns', memory: 4, namespace: 'Team_A' });
     expect(bad.status).toBe(400);
     expect(bad.body.error).toMatch(/^namespace /);
