@@ -25,10 +25,18 @@ export class SettingsStore {
   }
 
   get(): Settings {
-    // Whatever is on disk is checked again: a hand-edited file must not feed bad values in.
-    const merged = { ...defaultSettings, ...pick(this.#kv.store) };
-    const parsed = settingsSchema.safeParse(merged);
-    return parsed.success ? parsed.data : defaultSettings;
+    // Whatever is on disk is checked again, key by key: a bad hand-edited value falls back to
+    // its default alone, and every other setting stays as saved.
+    const stored = this.#kv.store;
+    const out: Record<string, unknown> = { ...defaultSettings };
+    for (const key of Object.keys(defaultSettings) as (keyof Settings)[]) {
+      if (!(key in stored)) continue;
+      const parsed = settingsSchema.shape[key].safeParse(stored[key]);
+      if (parsed.success) out[key] = parsed.data;
+    }
+    // Each key is valid on its own; a rule across keys (none today) would still have the last word.
+    const whole = settingsSchema.safeParse(out);
+    return whole.success ? whole.data : defaultSettings;
   }
 
   update(patch: Partial<Settings>): Settings {
@@ -55,12 +63,6 @@ export class SettingsStore {
     }
     return token;
   }
-}
-
-function pick(store: Record<string, unknown>): Partial<Settings> {
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(defaultSettings)) if (key in store) out[key] = store[key];
-  return out as Partial<Settings>;
 }
 
 /** A settings file for the headless server and tests (`dir` overrides the per-user config folder). */
