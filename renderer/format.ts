@@ -1,15 +1,22 @@
-// Number and date formatting shared by the views.
+// Number and date formatting shared by the views. Memory is binary (GiB, MiB) everywhere,
+// with the core's conversion (preload/contract/units.ts): the same bytes read the same in
+// every table, whether the API sent bytes or a `_gb` field.
+import { bytesToGib, GIB } from '../preload/contract/units.ts';
+
+/** A `_gb` field of the API (GiB). */
 export function gb(value: number | null | undefined, digits = 1): string {
-  return value === null || value === undefined || !Number.isFinite(value) ? '—' : `${value.toFixed(digits)} GB`;
+  return value === null || value === undefined || !Number.isFinite(value) ? '—' : `${value.toFixed(digits)} GiB`;
 }
 
+/** A byte count: GiB from 1 GiB up (two decimals, as the API's `_gb` fields), else MiB, KiB, B. */
 export function bytes(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  if (value >= GIB) return gb(bytesToGib(value), 2);
+  const units = ['B', 'KiB', 'MiB'];
   let v = value;
   let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
     i++;
   }
   return `${v.toFixed(i === 0 ? 0 : v < 10 ? 2 : 1)} ${units[i]}`;

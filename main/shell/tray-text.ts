@@ -19,12 +19,13 @@ export function trayText(status: GpuStatusResult | null, error?: string | null):
   // Capacity unknown (RBAC forbids listing nodes) is not "no GPUs": say what is missing.
   if (g.total_vram_gb <= 0 && status.capacity_note) return { title: 'GPU ?', tooltip: `Kubernetes Model Manager\n${status.capacity_note}` };
   if (g.total_vram_gb <= 0) return { title: 'GPU none', tooltip: 'Kubernetes Model Manager\nNo GPU nodes found' };
-  const title = `GPU ${Math.round(g.utilization_percent)}% · ${round(g.allocated_vram_gb)}/${round(g.total_vram_gb)} GB`;
+  // utilization_percent is the allocated share (allocated / total VRAM), not GPU compute use: say so.
+  const title = `GPU ${Math.round(g.utilization_percent)}% allocated · ${round(g.allocated_vram_gb)}/${round(g.total_vram_gb)} GiB`;
   const lines = [
     'Kubernetes Model Manager',
-    `${g.gpu_count} GPU${g.gpu_count === 1 ? '' : 's'}: ${round(g.allocated_vram_gb)} of ${round(g.total_vram_gb)} GB allocated (${g.utilization_percent.toFixed(1)}%)`,
-    g.used_vram_gb === null ? 'Used by Ollama: unknown' : `Used by Ollama: ${round(g.used_vram_gb)} GB`,
-    `Available: ${round(g.available_vram_gb)} GB · largest free GPU ${round(g.largest_free_gpu_gb)} GB`,
+    `${g.gpu_count} GPU${g.gpu_count === 1 ? '' : 's'}: ${round(g.allocated_vram_gb)} of ${round(g.total_vram_gb)} GiB allocated (allocated share ${g.utilization_percent.toFixed(1)}%)`,
+    g.used_vram_gb === null ? 'Used by Ollama: unknown' : `Used by Ollama: ${round(g.used_vram_gb)} GiB`,
+    `Available: ${round(g.available_vram_gb)} GiB · largest free GPU ${round(g.largest_free_gpu_gb)} GiB`,
   ];
   if (error) lines.push(`(stale: ${error})`);
   return { title, tooltip: lines.join('\n') };

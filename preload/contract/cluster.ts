@@ -49,10 +49,12 @@ export interface GpuNode {
   largest_free_unit_gb: number;
 }
 
+/** Every `_gb` field of the API is GiB (preload/contract/units.ts), as the seed's were. */
 export interface GpuInfo {
   total_vram_gb: number;
   allocated_vram_gb: number;
   available_vram_gb: number;
+  /** The seed's name for the allocated share: allocated_vram_gb / total_vram_gb × 100, not GPU compute use (shown as "Allocated share"). */
   utilization_percent: number;
   gpu_count: number;
   /** What Ollama reports loaded (`/api/ps` size_vram), null when Ollama is unreachable. */

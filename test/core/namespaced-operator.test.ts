@@ -104,7 +104,7 @@ it('deploys without the free-VRAM check, with a warning, and still refuses too l
   const err = await dispatch(mm.handlers, 'deploy', { model_id: 'llama3.1:8b', deployment_name: 'too-little', memory: 2 }).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(AppError);
   expect((err as AppError).status).toBe(400);
-  expect((err as AppError).message).toMatch(/memory 2 GB is below/);
+  expect((err as AppError).message).toMatch(/memory 2 GiB is below/);
 
   await dispatch(mm.handlers, 'deleteDeployment', { deployment_name: 'tenant-qwen' });
   await expect(admin.apps.readNamespacedDeployment({ name: 'tenant-qwen', namespace: NS })).rejects.toMatchObject({ code: 404 });

@@ -8,7 +8,7 @@ import { silentLogger } from '../../main/core/log.ts';
 import { hasChromium, launchChromium, type Browser } from './browser.ts';
 import { startStack, type Stack } from './stack.ts';
 
-const gb = (v: number | null) => (v === null ? '—' : `${v.toFixed(1)} GB`);
+const gb = (v: number | null) => (v === null ? '—' : `${v.toFixed(1)} GiB`);
 const DEPLOY_MODEL = 'llama3.2:1b';
 const DEPLOY_NAME = 'e2e-llama';
 const PULL_MODEL = 'tinyllama:1.1b';

@@ -23,17 +23,17 @@ function status(info: Partial<GpuStatusResult['gpu_info']>): GpuStatusResult {
 }
 
 describe('trayText', () => {
-  it('says utilization and allocated/total in the title', () => {
+  it('says the allocated share and allocated/total GiB in the title', () => {
     const t = trayText(status({}));
-    expect(t.title).toBe('GPU 62% · 49/80 GB');
-    expect(t.tooltip).toContain('1 GPU: 49 of 80 GB allocated (61.8%)');
-    expect(t.tooltip).toContain('Used by Ollama: 12 GB');
-    expect(t.tooltip).toContain('largest free GPU 31 GB');
+    expect(t.title).toBe('GPU 62% allocated · 49/80 GiB');
+    expect(t.tooltip).toContain('1 GPU: 49 of 80 GiB allocated (allocated share 61.8%)');
+    expect(t.tooltip).toContain('Used by Ollama: 12 GiB');
+    expect(t.tooltip).toContain('largest free GPU 31 GiB');
   });
 
-  it('keeps one decimal under 10 GB and handles plural and unknown use', () => {
+  it('keeps one decimal under 10 GiB and handles plural and unknown use', () => {
     const t = trayText(status({ total_vram_gb: 8, allocated_vram_gb: 2.34, utilization_percent: 29.25, gpu_count: 2, used_vram_gb: null }));
-    expect(t.title).toBe('GPU 29% · 2.3/8 GB');
+    expect(t.title).toBe('GPU 29% allocated · 2.3/8 GiB');
     expect(t.tooltip).toContain('2 GPUs');
     expect(t.tooltip).toContain('Used by Ollama: unknown');
   });

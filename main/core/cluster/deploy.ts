@@ -57,7 +57,7 @@ export async function deploy(ctx: CoreContext, gpu: GpuView, input: ParsedInput<
 
   if (memory < required) {
     const suggestions = suggestionsFor(model, nodesForbidden ? memory : Math.min(memory, info.largest_free_gpu_gb));
-    throw badRequest(`memory ${memory} GB is below what ${model} needs: about ${required} GB (${estimate.method} estimate)`, {
+    throw badRequest(`memory ${memory} GiB is below what ${model} needs: about ${required} GiB (${estimate.method} estimate)`, {
       field: 'memory', ...vram, suggestions: suggestions.map((s) => s.model), suggestion_details: suggestions,
     });
   }
@@ -65,7 +65,7 @@ export async function deploy(ctx: CoreContext, gpu: GpuView, input: ParsedInput<
   if (!resource) {
     const suggestions = suggestionsFor(model, info.largest_free_gpu_gb);
     throw badRequest(
-      `not enough free VRAM for ${model}: it needs about ${required} GB on one GPU; the largest free GPU has ${info.largest_free_gpu_gb} GB (${info.available_vram_gb} GB free across the cluster)`,
+      `not enough free VRAM for ${model}: it needs about ${required} GiB on one GPU; the largest free GPU has ${info.largest_free_gpu_gb} GiB (${info.available_vram_gb} GiB free across the cluster)`,
       { field: 'model_id', ...vram, suggestions: suggestions.map((s) => s.model), suggestion_details: suggestions },
     );
   }
@@ -94,10 +94,10 @@ export async function deploy(ctx: CoreContext, gpu: GpuView, input: ParsedInput<
     await ctx.kube.call(`delete deployment ${namespace}/${name}`, () => ctx.kube.apps.deleteNamespacedDeployment({ name, namespace })).catch(() => undefined);
     throw err;
   }
-  ctx.log.info('DEPLOY', `deployed ${model} as ${namespace}/${name}: ${resource} x1, memory ${memory}Gi, estimate ${required} GB (${estimate.method})`);
+  ctx.log.info('DEPLOY', `deployed ${model} as ${namespace}/${name}: ${resource} x1, memory ${memory}Gi, estimate ${required} GiB (${estimate.method})`);
   const warning = nodesForbidden
     ? `the free-VRAM check was skipped: this user may not list nodes (${kubeMessage(nodesForbidden)}); ` +
-      `the pod asks for one ${resource} and stays Pending if no GPU has ${required} GB free. Ask for "list" and "watch" on "nodes" to have it checked.`
+      `the pod asks for one ${resource} and stays Pending if no GPU has ${required} GiB free. Ask for "list" and "watch" on "nodes" to have it checked.`
     : null;
   if (warning) ctx.log.warn('DEPLOY', `${namespace}/${name}: ${warning}`);
   const result: DeployResult = {

@@ -79,8 +79,8 @@ export class GpuView implements GpuFacts {
   async status(): Promise<GpuStatusResult> {
     const { info, scope, note, nodesForbidden } = await this.view(true);
     const line = nodesForbidden
-      ? `capacity unknown (nodes forbidden), allocated in ${this.#ctx.kube.namespace} ${info.allocated_vram_gb} GB, used ${info.used_vram_gb ?? 'unknown'}`
-      : `total ${info.total_vram_gb} GB, allocated ${info.allocated_vram_gb} GB, available ${info.available_vram_gb} GB, largest free GPU ${info.largest_free_gpu_gb} GB, used ${info.used_vram_gb ?? 'unknown'}${scope === 'namespace' ? ` (pods of ${this.#ctx.kube.namespace} only)` : ''}`;
+      ? `capacity unknown (nodes forbidden), allocated in ${this.#ctx.kube.namespace} ${info.allocated_vram_gb} GiB, used ${info.used_vram_gb ?? 'unknown'}`
+      : `total ${info.total_vram_gb} GiB, allocated ${info.allocated_vram_gb} GiB, available ${info.available_vram_gb} GiB, largest free GPU ${info.largest_free_gpu_gb} GiB, used ${info.used_vram_gb ?? 'unknown'}${scope === 'namespace' ? ` (pods of ${this.#ctx.kube.namespace} only)` : ''}`;
     // Polled every few seconds by the UI and the tray: log only what changed.
     if (line !== this.#lastLine) this.#ctx.log.info('GPU', line);
     this.#lastLine = line;

@@ -5,6 +5,7 @@
 // The model table and the registry client are the cluster side's (main/core/vram).
 import type { CatalogEntry, CatalogResult, VramEstimate } from '../../../preload/contract/index.ts';
 import type { Logger } from '../log.ts';
+import { bytesToGib, round2 } from '../../../preload/contract/units.ts';
 import type { GpuFacts } from '../ports.ts';
 import { CURATED, type CatalogueModel } from '../vram/catalogue.ts';
 import { DEFAULT_REGISTRY_URL, registryManifests, type ManifestLookup, type ManifestSource } from '../vram/registry.ts';
@@ -46,7 +47,8 @@ export class Catalog {
     models.forEach((m, i) => {
       if (view.ok && view.missing.has(m.name)) return; // the registry no longer has it
       const registryBytes = view.sizes.get(m.name);
-      const size_gb = registryBytes ? Math.round((registryBytes / 1e9) * 100) / 100 : m.downloadGb;
+      // GiB like every memory figure; the curated download sizes are in 1e9 bytes.
+      const size_gb = round2(bytesToGib(registryBytes ?? m.downloadGb * 1e9));
       const estimate = estimates[i] ?? fallbackEstimate(m, size_gb);
       entries.push({
         name: m.name,
@@ -101,7 +103,7 @@ export function fallbackEstimate(m: Pick<CatalogueModel, 'name'>, sizeGb: number
     overhead_gb: overhead,
     context_length: 4096,
     method: 'name',
-    detail: 'download size plus about 0.5 GB of KV cache (4k context) and 0.5 GB of runtime overhead; the cluster estimate did not answer in time',
+    detail: 'download size plus about 0.5 GiB of KV cache (4k context) and 0.5 GiB of runtime overhead; the cluster estimate did not answer in time',
   };
 }
 

@@ -1,6 +1,7 @@
 // The models Ollama holds (/api/tags) joined with what is loaded (/api/ps), deletion, and
 // the facts the cluster side asks for (VRAM in use, size and metadata of a model).
 import type { ModelsResult, OllamaModel } from '../../../preload/contract/index.ts';
+import { bytesToGib, round2 } from '../../../preload/contract/units.ts';
 import type { OllamaFacts } from '../ports.ts';
 import type { OllamaClient } from './client.ts';
 import { pullKey } from './pulls.ts';
@@ -109,7 +110,7 @@ export async function listModels(client: OllamaClient, lists: OllamaLists): Prom
       ...m,
       name,
       size,
-      size_gb: Math.round((size / 1e9) * 100) / 100,
+      size_gb: round2(bytesToGib(size)),
       digest: m.digest ?? '',
       modified_at: m.modified_at ?? '',
       family: m.details?.family ?? '',

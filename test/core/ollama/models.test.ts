@@ -6,6 +6,11 @@ import { dispatch } from '../../../main/core/dispatch.ts';
 import type { Handlers } from '../../../preload/contract/index.ts';
 import { startSimCluster, type SimCluster } from '../../sim/index.ts';
 import { fakeGpu, makeWorld, type World } from './world.ts';
+import { CURATED } from '../../../main/core/vram/catalogue.ts';
+
+// Every `_gb` field is GiB; the curated download sizes are in 1e9 bytes.
+const gib = (bytes: number) => Math.round((bytes / 2 ** 30) * 100) / 100;
+const curatedGib = (name: string) => gib(CURATED.find((m) => m.name === name)!.downloadGb * 1e9);
 
 let sim: SimCluster;
 let w: World;
@@ -28,7 +33,7 @@ describe('models', () => {
     const llama = r.models.find((m) => m.name === 'llama3.2:1b')!;
     expect(llama).toMatchObject({ family: 'llama', loaded: true, quantization_level: expect.any(String), parameter_size: expect.stringMatching(/B$/) });
     expect(llama.size).toBeGreaterThan(1e9);
-    expect(llama.size_gb).toBeCloseTo(llama.size / 1e9, 1);
+    expect(llama.size_gb).toBe(gib(llama.size));
     expect(llama.size_vram).toBeGreaterThan(0);
     expect(llama.expires_at).toBeTruthy();
     const qwen = r.models.find((m) => m.name === 'qwen2.5:0.5b')!;
@@ -210,9 +215,9 @@ describe('catalogue', () => {
       for (const n of ['llama3.1:8b', 'llama3.2:3b', 'llama3.3:70b', 'qwen2.5-coder:7b', 'deepseek-r1:7b', 'gemma3:4b', 'mistral:7b', 'phi4:14b', 'codellama:7b', 'deepseek-coder:6.7b', 'tinyllama:1.1b']) {
         expect(names).toContain(n);
       }
-      // Download sizes from the one model table (REFERENCE.md's list where it has them).
-      expect(r.models.find((m) => m.name === 'llama3.1:8b')?.size_gb).toBe(4.7);
-      expect(r.models.find((m) => m.name === 'llama3.1:70b')?.size_gb).toBe(40);
+      // Download sizes from the one model table (REFERENCE.md's list where it has them), in GiB.
+      expect(r.models.find((m) => m.name === 'llama3.1:8b')?.size_gb).toBe(curatedGib('llama3.1:8b'));
+      expect(r.models.find((m) => m.name === 'llama3.1:70b')?.size_gb).toBe(curatedGib('llama3.1:70b'));
       expect(r.largest_free_gpu_gb).toBe(10);
       expect(r.available_vram_gb).toBe(30);
       for (const m of r.models) {
@@ -248,7 +253,7 @@ describe('catalogue', () => {
     try {
       const r = await w2.side.handlers.catalog({});
       expect(r.source).toBe('registry');
-      expect(r.models.find((m) => m.name === 'mistral:7b')?.size_gb).toBe(1.24);
+      expect(r.models.find((m) => m.name === 'mistral:7b')?.size_gb).toBe(gib(1_234_000_000 + 1_000_000));
       expect(r.models.some((m) => m.name === 'llama2:7b')).toBe(false);
     } finally {
       await w2.close();
