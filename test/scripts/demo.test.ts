@@ -1,19 +1,13 @@
 // `npm run demo`: the desktop app starts as `npm start` does (binary first, then electron-vite
 // dev) against the simulated cluster; `--port` sets the port, with --web and without.
 import { createServer } from 'node:net';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyProject, run, standInElectron, type ProjectCopy } from './project-copy.ts';
 
 let project: ProjectCopy;
-let scratch: string;
-
-function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^electron_|^PORT$/i.test(k)));
-  return { ...base, ELECTRON_MIRROR: 'http://127.0.0.1:9/', electron_config_cache: join(scratch, 'cache'), ...extra };
-}
+const env = (extra?: NodeJS.ProcessEnv) => project.env(extra);
 
 function freePort(): Promise<number> {
   return new Promise((done) => {
@@ -26,16 +20,12 @@ function freePort(): Promise<number> {
 
 beforeAll(() => {
   project = copyProject();
-  scratch = mkdtempSync(join(tmpdir(), 'kmm-demo-test-'));
 });
-afterAll(() => {
-  project?.close();
-  if (scratch) rmSync(scratch, { recursive: true, force: true });
-});
+afterAll(() => project?.close());
 
 describe('npm run demo', () => {
   it('desktop: launches the Electron binary against the simulated cluster, --port is the REST API port, and cleans up', async () => {
-    const electron = standInElectron(join(scratch, 'override'));
+    const electron = standInElectron(join(project.scratch, 'override'));
     const result = await run('npm', ['run', 'demo', '--', '--port', '9123'], project.dir, env({ ELECTRON_OVERRIDE_DIST_PATH: electron.dir }));
 
     expect(result.code, result.stdout + result.stderr).toBe(0);

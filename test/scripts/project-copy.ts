@@ -12,11 +12,21 @@ const COPIED = ['main', 'preload', 'renderer', 'scripts', 'test/sim', 'package.j
 
 export interface ProjectCopy {
   dir: string;
+  /** A folder beside the copy for the test's own files (stand-ins, Electron's download cache). */
+  scratch: string;
+  /**
+   * The environment of a person's shell (without ELECTRON_* or PORT settings of this one), with
+   * Electron's download pointed at a closed loopback port and an empty cache: never the network.
+   */
+  env(extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
   close(): void;
 }
 
 export function copyProject(): ProjectCopy {
-  const dir = mkdtempSync(join(tmpdir(), 'kmm-project-'));
+  const root = mkdtempSync(join(tmpdir(), 'kmm-project-'));
+  const dir = join(root, 'project');
+  const scratch = join(root, 'scratch');
+  mkdirSync(scratch);
   for (const entry of COPIED) cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
   const modules = join(dir, 'node_modules');
   mkdirSync(modules);
@@ -28,7 +38,11 @@ export function copyProject(): ProjectCopy {
     recursive: true,
     filter: (src) => !/[/\\](dist|path\.txt)$/.test(src),
   });
-  return { dir, close: () => rmSync(dir, { recursive: true, force: true }) };
+  const env = (extra: NodeJS.ProcessEnv = {}) => {
+    const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^electron_|^PORT$/i.test(k)));
+    return { ...base, ELECTRON_MIRROR: 'http://127.0.0.1:9/', electron_config_cache: join(scratch, 'cache'), ...extra };
+  };
+  return { dir, scratch, env, close: () => rmSync(root, { recursive: true, force: true }) };
 }
 
 /**

@@ -1,33 +1,22 @@
 // `npm start` obtains the Electron binary through Electron's own mechanism, then runs
 // electron-vite dev with it; without a binary it says so in one line. Runs in a copy of the
 // project (see project-copy.ts), with a stand-in executable where the binary would be.
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyProject, run, standInElectron, type ProjectCopy } from './project-copy.ts';
 
 let project: ProjectCopy;
-let scratch: string;
-
-/** The environment of a person's shell, with Electron's download pointed at a closed loopback port: never the network. */
-function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^electron_/i.test(k)));
-  return { ...base, ELECTRON_MIRROR: 'http://127.0.0.1:9/', electron_config_cache: join(scratch, 'cache'), ...extra };
-}
+const env = (extra?: NodeJS.ProcessEnv) => project.env(extra);
 
 beforeAll(() => {
   project = copyProject();
-  scratch = mkdtempSync(join(tmpdir(), 'kmm-start-'));
 });
-afterAll(() => {
-  project?.close();
-  if (scratch) rmSync(scratch, { recursive: true, force: true });
-});
+afterAll(() => project?.close());
 
 describe('npm start', () => {
   it('launches the binary named by ELECTRON_OVERRIDE_DIST_PATH with the freshly built main entry', async () => {
-    const electron = standInElectron(join(scratch, 'override'));
+    const electron = standInElectron(join(project.scratch, 'override'));
     const started = Date.now();
     const result = await run('npm', ['start'], project.dir, env({ ELECTRON_OVERRIDE_DIST_PATH: electron.dir }));
 
