@@ -3,7 +3,11 @@
 import type { HealthResult } from '../../../preload/contract/index.ts';
 import type { ClusterCaches } from '../kube/caches.ts';
 import type { CoreContext } from '../context.ts';
+import type { AppError } from '../errors.ts';
 import type { OllamaFacts } from '../ports.ts';
+
+/** A health answer without a successful API call for this long makes one. */
+const RECHECK_MS = 10_000;
 
 export function healthCheck(ctx: CoreContext, caches: ClusterCaches, ollama: OllamaFacts) {
   let last: string | null = null;
@@ -15,7 +19,10 @@ export function healthCheck(ctx: CoreContext, caches: ClusterCaches, ollama: Oll
   };
 
   async function check(): Promise<HealthResult> {
-    let connected = caches.healthy;
+    // Open watches are not enough: a revoked token or a failing server (every call 401, 5xx or
+    // 429) leaves them open for a while. So the last real call must have worked too, and
+    // recently: answers come from the caches, so without a call for a while, make one.
+    let connected = caches.healthy && !ctx.kube.failing && ctx.kube.sinceLastOkMs < RECHECK_MS;
     let error: string | undefined;
     if (!connected) {
       try {
@@ -23,9 +30,10 @@ export function healthCheck(ctx: CoreContext, caches: ClusterCaches, ollama: Oll
         connected = true;
         caches.kick();
       } catch (err) {
-        error = (err as Error).message;
-        // An HTTP answer (403, 500...) still proves the server is there.
-        connected = ctx.kube.connected;
+        const appErr = err as AppError;
+        // Forbidden to read discovery still means the server answers and knows this user.
+        connected = Number(appErr.details?.k8s_code) === 403;
+        if (!connected) error = appErr.message;
       }
     }
     const result: HealthResult = connected

@@ -63,6 +63,8 @@ export class KubeClient {
   readonly apps: k8s.AppsV1Api;
   readonly log: Logger;
   #connected = false;
+  #failing: AppError | null = null;
+  #lastOkAt = 0;
   #lastError: string | null = null;
 
   constructor(kc: k8s.KubeConfig, namespace: string, source: string, log: Logger) {
@@ -119,14 +121,32 @@ export class KubeClient {
     try {
       const result = await fn();
       this.markConnected();
+      this.#failing = null;
+      this.#lastOkAt = Date.now();
       return result;
     } catch (err) {
       const appErr = explainKubeError(what, err);
       // An HTTP answer (even 4xx) proves the server is there; a network failure does not.
       if (appErr.details.k8s_code) this.markConnected();
       else this.markDisconnected(appErr.message);
+      const code = Number(appErr.details.k8s_code);
+      if (code === 401 || code === 429 || code >= 500) this.#failing = appErr;
       throw appErr;
     }
+  }
+
+  /**
+   * The last call's failure when the server answered but cannot be used (401: the
+   * credentials were refused; 429 or 5xx: it answers with errors); null once a call succeeds.
+   * A 403 or 404 is not counted: the server works, that object or permission does not.
+   */
+  get failing(): AppError | null {
+    return this.#failing;
+  }
+
+  /** How long ago a call last succeeded (Infinity before the first). */
+  get sinceLastOkMs(): number {
+    return this.#lastOkAt ? Date.now() - this.#lastOkAt : Infinity;
   }
 
   markConnected(): void {
