@@ -12,6 +12,7 @@ import type { DeployResult, GpuInfo, ParsedInput } from '../../../preload/contra
 import { AppError, badRequest, conflict } from '../errors.ts';
 import type { CoreContext } from '../context.ts';
 import { kubeMessage } from '../kube/client.ts';
+import { OLLAMA_PORT } from '../ollama-port.ts';
 import { suggestionsFor } from '../vram/index.ts';
 import type { GpuView } from './gpu.ts';
 import { deploymentManifest, serviceManifest } from './manifests.ts';
@@ -106,7 +107,7 @@ export async function deploy(ctx: CoreContext, gpu: GpuView, input: ParsedInput<
     deployment_name: name,
     namespace,
     model_id: model,
-    service: `${name}.${namespace}.svc:11434`,
+    service: `${name}.${namespace}.svc:${OLLAMA_PORT}`,
     vram_allocation: { ...vram, requested_memory_gb: memory, gpu_resource: resource, vram_checked: !nodesForbidden },
   };
   if (warning) result.warning = warning;

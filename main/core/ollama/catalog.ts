@@ -7,6 +7,7 @@ import type { CatalogEntry, CatalogResult, VramEstimate } from '../../../preload
 import type { Logger } from '../log.ts';
 import { bytesToGib, round2 } from '../../../preload/contract/units.ts';
 import type { GpuFacts } from '../ports.ts';
+import { within } from '../within.ts';
 import { CURATED, type CatalogueModel } from '../vram/catalogue.ts';
 import { DEFAULT_REGISTRY_URL, registryManifests, type ManifestLookup, type ManifestSource } from '../vram/registry.ts';
 import type { OllamaLists } from './models.ts';
@@ -105,21 +106,4 @@ export function fallbackEstimate(m: Pick<CatalogueModel, 'name'>, sizeGb: number
     method: 'name',
     detail: 'download size plus about 0.5 GiB of KV cache (4k context) and 0.5 GiB of runtime overhead; the cluster estimate did not answer in time',
   };
-}
-
-/** The value of `p`, or `fallback` when it fails or takes longer than `ms`. */
-function within<T, F>(p: Promise<T>, ms: number, fallback: F): Promise<T | F> {
-  return new Promise((resolve) => {
-    const t = setTimeout(() => resolve(fallback), ms);
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      () => {
-        clearTimeout(t);
-        resolve(fallback);
-      },
-    );
-  });
 }

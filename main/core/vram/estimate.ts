@@ -5,6 +5,7 @@ import type { OllamaFacts } from '../ports.ts';
 import { familyMembers, findCatalogueModel, kvBytesPerToken, type CatalogueModel } from './catalogue.ts';
 import { paramsFromName, parseModelName } from './model-name.ts';
 import { bitsOf, DEFAULT_QUANT, quantFromTag } from './quantization.ts';
+import { within } from '../within.ts';
 import type { ManifestSource } from './registry.ts';
 import { bytesToGb, MIB, round2 } from './units.ts';
 
@@ -126,17 +127,9 @@ export interface EstimateSources {
   ollamaTimeoutMs?: number;
 }
 
-/** The value, or null when it fails or takes longer than `ms`. */
-function within<T>(p: Promise<T> | undefined, ms: number): Promise<T | null> {
-  if (!p) return Promise.resolve(null);
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)));
-  return Promise.race([p.catch(() => null), late]).finally(() => clearTimeout(timer));
-}
-
 /** The best estimate available: what Ollama holds, else the registry manifest, else the name. */
 export async function estimateVram(model: string, sources: EstimateSources = {}): Promise<VramEstimate> {
-  const facts = await within(sources.ollama?.modelFacts(model), sources.ollamaTimeoutMs ?? 3000);
+  const facts = await within(sources.ollama?.modelFacts(model), sources.ollamaTimeoutMs ?? 3000, null);
   if (facts && facts.sizeBytes > 0) return estimateFromOllamaFacts(model, facts);
   const weights = await sources.registry?.weightsBytes(model).catch(() => null);
   if (weights && weights > 0) return estimateFromManifest(model, weights);
