@@ -81,6 +81,18 @@ export interface GpuStatusResult {
   capacity_note?: string;
 }
 
+/** Where one number of an estimate came from. */
+export type EstimateSource = 'ollama-show' | 'registry-manifest' | 'catalogue' | 'name-rule';
+
+export const kvCacheTypes = ['f16', 'q8_0', 'q4_0'] as const;
+export type KvCacheType = (typeof kvCacheTypes)[number];
+
+/**
+ * What an Ollama will allocate for a model (GiB). `resident_vram_gb` is what its /api/ps
+ * will show: weights on the GPU + KV cache + compute buffer (+ `reserve_gb` for Ollama
+ * before v0.12.11, which sized loads itself). `required_vram_gb` adds llama.cpp's 1 GiB free
+ * margin (`margin_gb`): the test of fit. `overhead_gb` = compute + margin + reserve.
+ */
 export interface VramEstimate {
   model: string;
   required_vram_gb: number;
@@ -88,9 +100,37 @@ export interface VramEstimate {
   kv_cache_gb: number;
   overhead_gb: number;
   context_length: number;
-  /** How the estimate was made. */
+  /** How the estimate was made: the source of the weights (the catalogue and the name rule are both 'name'). */
   method: 'ollama-show' | 'registry-manifest' | 'name';
   detail: string;
+  resident_vram_gb?: number;
+  compute_gb?: number;
+  margin_gb?: number;
+  reserve_gb?: number;
+  /** Why this context: asked for, or the Ollama version's default for the GPU's memory (capped at the training context). */
+  context_note?: string;
+  parallel?: number;
+  kv_cache_type?: KvCacheType;
+  /** The Ollama version whose rules were applied ("latest" = the newest rules). */
+  ollama_version?: string;
+  /** Memory of the GPU unit the default context was picked for; null when not known. */
+  gpu_memory_gb?: number | null;
+  /** Transformer layers: what moves to the CPU, whole, when the GPU is too small. */
+  layers?: number;
+  sources?: { weights: EstimateSource; kv_cache: EstimateSource; compute: EstimateSource };
+  /** True when nothing knows the model and its size was assumed (`assumption` says how): never a plain "fits". */
+  assumed?: boolean;
+  assumption?: string;
+}
+
+/** Whether an estimate runs entirely on one GPU unit, and what would not fit. */
+export interface FitResult {
+  fits: boolean;
+  /** GiB beyond the unit's free memory: the part Ollama would run on the CPU. 0 when it fits. */
+  shortfall_gb: number;
+  message: string;
+  /** The unit checked (the smallest free one it fits on, else the closest). */
+  unit?: { node: string; resource: string; product: string; memory_gb: number; free_gb: number };
 }
 
 export interface DeploymentInfo {
@@ -166,8 +206,13 @@ export const clusterOperations = {
     summary: 'GPU VRAM capacity, allocation and use, per node, with recommendations',
   }),
   /** `capacity_note`: free VRAM is unknown or partial (RBAC), so `fits` is not confirmed. */
-  estimateVram: op<{ success: true; estimate: VramEstimate; fits: boolean; largest_free_gpu_gb: number; capacity_note?: string }>()({
-    input: z.object({ model: modelName }),
+  estimateVram: op<{ success: true; estimate: VramEstimate; fits: boolean; fit: FitResult; largest_free_gpu_gb: number; capacity_note?: string }>()({
+    input: z.object({
+      model: modelName,
+      context_length: z.number({ error: 'must be a whole number of tokens' }).int('must be a whole number of tokens').min(256, 'must be at least 256 tokens').max(1_048_576, 'must be at most 1048576 tokens').optional(),
+      parallel: z.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(64, 'must be at most 64').optional(),
+      kv_cache_type: z.enum(kvCacheTypes, { error: 'must be one of f16, q8_0, q4_0' }).optional(),
+    }),
     rest: { method: 'GET', path: '/api/vram/estimate' },
     summary: 'How much VRAM a model needs, and how the number was made',
   }),

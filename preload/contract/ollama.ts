@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { op } from './define.ts';
 import { empty, modelName } from './fields.ts';
-import type { VramEstimate } from './cluster.ts';
+import type { FitResult, VramEstimate } from './cluster.ts';
 
 /** A model as /api/tags gives it (every field kept: `model`, `details`, ...), with the app's fields beside. */
 export interface OllamaModel {
@@ -50,7 +50,10 @@ export interface CatalogEntry {
   description: string;
   size_gb: number | null;
   estimate: VramEstimate;
+  /** Runs entirely on the free GPU unit it would get (see `fit`). */
   fits: boolean;
+  /** The fit check behind `fits`: how much would not fit, and where. */
+  fit?: FitResult;
   installed: boolean;
 }
 

@@ -20,7 +20,7 @@ describe('ollama client against the simulator', () => {
     expect(llama?.size).toBeGreaterThan(1.2e9);
     expect(llama?.size).toBeLessThan(1.4e9);
     expect(llama?.digest).toMatch(/^[0-9a-f]{64}$/);
-    expect(llama?.details).toEqual({ parent_model: '', format: 'gguf', family: 'llama', families: ['llama'], parameter_size: '1.2B', quantization_level: 'Q4_K_M' });
+    expect(llama?.details).toEqual({ parent_model: '', format: 'gguf', family: 'llama', families: ['llama'], parameter_size: '1.2B', quantization_level: 'Q8_0' }); // llama3.2:1b is Q8_0 (REFERENCE)
     expect(new Date(String(llama?.modified_at)).getTime()).toBeLessThan(Date.now());
   });
 

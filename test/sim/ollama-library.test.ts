@@ -9,7 +9,8 @@ const GB = 1e9;
 describe('model library', () => {
   it('has every model REFERENCE.md sizes, at those sizes', () => {
     const sizes: [string, number][] = [
-      ['llama3.1:8b', 4.7], ['llama3.1:70b', 40], ['llama3.3:70b', 43], ['llama3.1:405b', 231], ['llama3.2:3b', 2.0], ['llama3.2:1b', 1.3],
+      // llama3.1 8b/70b/405b and llama3.3:70b as REFERENCE computes them from the tensor shapes.
+      ['llama3.1:8b', 4.92], ['llama3.1:70b', 42.5], ['llama3.3:70b', 42.5], ['llama3.1:405b', 243], ['llama3.2:3b', 2.0], ['llama3.2:1b', 1.3],
       ['phi3:mini', 2.3], ['phi3:medium', 7.9], ['mistral:7b', 4.1], ['gemma2:9b', 5.5], ['gemma3:27b', 17], ['qwq:32b', 20],
       ['deepseek-r1:7b', 4.7], ['codellama:7b', 3.8], ['qwen2.5-coder:32b', 20], ['tinyllama', 0.638],
     ];
@@ -28,6 +29,11 @@ describe('model library', () => {
     ];
     for (const n of names) expect(findLibraryModel(n), n).toBeDefined();
     expect(findLibraryModel('nomic-embed-text')?.capabilities).toEqual(['embedding']);
+    // llama3.2:1b is Q8_0 (REFERENCE: a 1.3 GB file for 1.24 B parameters); codellama:13b is in the catalogue.
+    expect(findLibraryModel('llama3.2:1b')?.details.quantization_level).toBe('Q8_0');
+    expect(findLibraryModel('llama3.2:1b')?.model_info['general.file_type']).toBe(7);
+    expect(findLibraryModel('codellama:13b')?.model_info['llama.block_count']).toBe(40);
+    expect(findLibraryModel('gemma2:9b')?.model_info['gemma2.attention.sliding_window']).toBe(4096);
   });
 
   it('resolves aliases to the same manifest', () => {

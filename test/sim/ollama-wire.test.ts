@@ -158,16 +158,22 @@ describe('Ollama wire format', () => {
   });
 
   it('num_ctx sets the context length and the KV cache in size_vram', async () => {
-    await call('POST', '/api/generate', { model: 'llama3.2:1b', options: { num_ctx: 8192 } });
-    const ps = JSON.parse((await call('GET', '/api/ps')).text) as { models: { name: string; size_vram: number; context_length: number }[] };
-    const m = ps.models.find((x) => x.name === 'llama3.2:1b');
-    expect(m?.context_length).toBe(8192);
-    const tags = JSON.parse((await call('GET', '/api/tags')).text) as { models: { name: string; size: number }[] };
-    // llama3.2:1b: 16 blocks, 8 KV heads, head dim 64, f16 -> 32 KiB per token of context.
-    const kv = 2 * 16 * 8 * 64 * 8192 * 2;
-    const size = tags.models.find((x) => x.name === 'llama3.2:1b')?.size as number;
-    expect((m?.size_vram as number) - kv).toBeGreaterThan(size - 20_000);
-    expect((m?.size_vram as number) - kv).toBeLessThanOrEqual(size);
+    const loaded = async (options: object) => {
+      await call('POST', '/api/generate', { model: 'llama3.2:1b', options });
+      const ps = JSON.parse((await call('GET', '/api/ps')).text) as { models: { name: string; size: number; size_vram: number; context_length: number }[] };
+      return ps.models.find((x) => x.name === 'llama3.2:1b')!;
+    };
+    const at4k = await loaded({});
+    const at8k = await loaded({ num_ctx: 8192 });
+    expect(at4k.context_length).toBe(4096); // Ollama 0.12.6's default
+    expect(at8k.context_length).toBe(8192);
+    // llama3.2:1b: 16 blocks, 8 KV heads, head dim 64, f16 -> 32 KiB per token: 4096 more tokens are 128 MiB more;
+    // Ollama 0.12's compute graph grows by 4 × 512 batch × 4096 × (1 + 32 heads) bytes, its spare layer by a 16th of the KV.
+    const kv = 2 * 16 * 8 * 64 * 4096 * 2;
+    const graph = 4 * 512 * 4096 * 33;
+    expect(at8k.size_vram - at4k.size_vram).toBeCloseTo(kv + graph + kv / 16, -3);
+    // The simulated 24 GiB GPU holds it all.
+    expect(at8k.size_vram).toBe(at8k.size);
   });
 
   it('bad JSON and wrong types are 400 with an error body', async () => {

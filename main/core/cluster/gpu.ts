@@ -2,12 +2,15 @@
 // An operator limited to a namespace may not list nodes (capacity unknown) or pods in every
 // namespace (allocation counts only theirs): the answer says so instead of failing.
 import type { GpuInfo, GpuStatusResult, ListScope, VramEstimate } from '../../../preload/contract/index.ts';
+import type { EstimateOptions } from '../vram/estimate.ts';
+import { fitAcrossUnits, freeUnits, type UnitFit } from '../vram/fit.ts';
+import { versionOfImage } from '../vram/ollama-rules.ts';
 import { AppError } from '../errors.ts';
 import type { ClusterCaches } from '../kube/caches.ts';
 import { kubeMessage } from '../kube/client.ts';
 import type { CoreContext } from '../context.ts';
 import type { GpuFacts, OllamaFacts } from '../ports.ts';
-import { computeGpuInfo, estimateVram, recommendations, type ManifestSource } from '../vram/index.ts';
+import { computeGpuInfo, modelFacts, recommendations, type ManifestSource } from '../vram/index.ts';
 
 /** GPU facts with what they cover. `nodesForbidden`: capacity is unknown (0), not absent. */
 export interface GpuSnapshot {
@@ -85,7 +88,7 @@ export class GpuView implements GpuFacts {
     if (line !== this.#lastLine) this.#ctx.log.info('GPU', line);
     this.#lastLine = line;
     // With nodes unknown, "no GPU nodes found" would be false: the note is the recommendation.
-    const recs = nodesForbidden ? [note!] : recommendations(info.largest_free_gpu_gb, info.available_vram_gb, info.gpu_count);
+    const recs = nodesForbidden ? [note!] : recommendations(info, this.deployVersion());
     if (note && !nodesForbidden) recs.push(note);
     const result: GpuStatusResult = { success: true, gpu_info: info, recommendations: recs, scope };
     if (note) result.capacity_note = note;
@@ -97,7 +100,23 @@ export class GpuView implements GpuFacts {
     return { available_vram_gb: info.available_vram_gb, largest_free_gpu_gb: info.largest_free_gpu_gb, ...(note ? { capacity_note: note } : {}) };
   }
 
-  estimate(model: string): Promise<VramEstimate> {
-    return estimateVram(model, { ollama: this.#ollama, registry: this.#registry });
+  /** The Ollama version a new deployment runs: the one its image pins ("latest" = the newest rules). */
+  deployVersion(): string {
+    return versionOfImage(this.#ctx.settings.get().deployImage);
+  }
+
+  /**
+   * A new deployment of `model`: its estimate on each free unit (by the deploy image's Ollama
+   * version and that unit's memory) and whether it runs entirely on the unit it would get.
+   */
+  async estimateFit(model: string, o: Omit<EstimateOptions, 'gpuMemoryGiB' | 'ollamaVersion'> = {}): Promise<UnitFit & { info: GpuInfo; nodesForbidden: boolean; note: string | null }> {
+    const [facts, view] = await Promise.all([modelFacts(model, { ollama: this.#ollama, registry: this.#registry }), this.view(false)]);
+    const r = fitAcrossUnits(facts, view.nodesForbidden ? [] : freeUnits(view.info), { ...o, ollamaVersion: this.deployVersion() });
+    return { ...r, info: view.info, nodesForbidden: Boolean(view.nodesForbidden), note: view.note };
+  }
+
+  /** The estimate on the unit a new deployment would get (see estimateFit). */
+  async estimate(model: string): Promise<VramEstimate> {
+    return (await this.estimateFit(model)).estimate;
   }
 }

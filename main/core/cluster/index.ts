@@ -21,11 +21,16 @@ export async function createClusterSide(ctx: CoreContext, ollama: OllamaFacts): 
   const handlers: ClusterHandlers = {
     health: healthCheck(ctx, caches, ollama),
     gpuStatus: () => gpu.status(),
-    estimateVram: async ({ model }) => {
-      const [estimate, view] = await Promise.all([gpu.estimate(model), gpu.view(false)]);
-      const largest = view.info.largest_free_gpu_gb;
+    estimateVram: async ({ model, context_length, parallel, kv_cache_type }) => {
+      const r = await gpu.estimateFit(model, {
+        ...(context_length !== undefined ? { context_length } : {}),
+        ...(parallel !== undefined ? { parallel } : {}),
+        ...(kv_cache_type !== undefined ? { kv_cache_type } : {}),
+      });
+      const largest = r.info.largest_free_gpu_gb;
       // With nodes forbidden the fit is unknown: `fits` stays false (not confirmed) and the note says why.
-      return { success: true, estimate, fits: !view.nodesForbidden && estimate.required_vram_gb <= largest, largest_free_gpu_gb: largest, ...(view.note ? { capacity_note: view.note } : {}) };
+      const fit = r.nodesForbidden ? { ...r.fit, fits: false, message: `Not confirmed: free VRAM is unknown. ${r.fit.message}` } : r.fit;
+      return { success: true, estimate: r.estimate, fits: fit.fits, fit, largest_free_gpu_gb: largest, ...(r.note ? { capacity_note: r.note } : {}) };
     },
     listDeployments: async () => {
       await caches.ready(['deployments', 'pods']);

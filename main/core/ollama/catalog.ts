@@ -3,7 +3,7 @@
 // curated names (real download sizes, names that no longer exist dropped) within ~1 s;
 // when it does not answer, the curated sizes stand. The whole answer comes within 2 s.
 // The model table and the registry client are the cluster side's (main/core/vram).
-import type { CatalogEntry, CatalogResult, VramEstimate } from '../../../preload/contract/index.ts';
+import type { CatalogEntry, CatalogResult, FitResult, VramEstimate } from '../../../preload/contract/index.ts';
 import type { Logger } from '../log.ts';
 import { bytesToGib, round2 } from '../../../preload/contract/units.ts';
 import type { GpuFacts } from '../ports.ts';
@@ -41,7 +41,8 @@ export class Catalog {
       this.#registryView(models),
       within(this.#lists.tags(), STEP_BUDGET_MS, []),
       within(this.#gpu.freeVram(), STEP_BUDGET_MS, null),
-      Promise.all(models.map((m) => within(this.#gpu.estimate(m.name), STEP_BUDGET_MS, null))),
+      // The same estimator and fit check per free unit as the estimate route and the GPU status' recommendations.
+      Promise.all(models.map((m) => within(this.#estimateFit(m.name), STEP_BUDGET_MS, null))),
     ]);
     const largest = free?.largest_free_gpu_gb ?? 0;
     const entries: CatalogEntry[] = [];
@@ -50,13 +51,15 @@ export class Catalog {
       const registryBytes = view.sizes.get(m.name);
       // GiB like every memory figure; the curated download sizes are in 1e9 bytes.
       const size_gb = round2(bytesToGib(registryBytes ?? m.downloadGb * 1e9));
-      const estimate = estimates[i] ?? fallbackEstimate(m, size_gb);
+      const got = estimates[i];
+      const estimate = got?.estimate ?? fallbackEstimate(m, size_gb);
       entries.push({
         name: m.name,
         description: m.description,
         size_gb,
         estimate,
-        fits: estimate.required_vram_gb <= largest,
+        fits: got?.fit ? got.fit.fits : estimate.required_vram_gb <= largest,
+        ...(got?.fit ? { fit: got.fit } : {}),
         installed: held.some((h) => sameModel(h.name ?? h.model ?? '', m.name)),
       });
     });
@@ -69,6 +72,12 @@ export class Catalog {
       largest_free_gpu_gb: largest,
       ...(capacity_note ? { capacity_note } : {}),
     };
+  }
+
+  /** The cluster side's estimate and fit; a side without a fit check gives the estimate alone. */
+  async #estimateFit(model: string): Promise<{ estimate: VramEstimate; fit?: FitResult }> {
+    if (this.#gpu.estimateFit) return this.#gpu.estimateFit(model);
+    return { estimate: await this.#gpu.estimate(model) };
   }
 
   /** Manifests of the curated names (cached, and answered at once while the registry is down). */

@@ -144,7 +144,7 @@ export function ollamaFacts(client: OllamaClient, lists: OllamaLists): OllamaFac
         const [held, loaded] = await Promise.all([lists.tags(), lists.ps().catch(() => [] as PsModel[])]);
         const m = held.find((t) => sameModel(t.name ?? t.model ?? '', model));
         if (!m) return null;
-        const show = await client.json<{ model_info?: Record<string, unknown> }>({
+        const show = await client.json<{ model_info?: Record<string, unknown>; tensors?: { name?: string; type?: string; shape?: number[] }[] }>({
           method: 'POST',
           path: '/api/show',
           body: { model: m.name ?? model },
@@ -155,6 +155,9 @@ export function ollamaFacts(client: OllamaClient, lists: OllamaLists): OllamaFac
         return {
           sizeBytes: typeof m.size === 'number' ? m.size : 0,
           modelInfo: show.model_info ?? {},
+          // Tensor types and shapes, when this Ollama lists them: the exact token_embd and whether the output is tied.
+          ...(Array.isArray(show.tensors) ? { tensors: show.tensors } : {}),
+          ...(m.details?.quantization_level ? { quantization: m.details.quantization_level } : {}),
           // The context it runs with now, when loaded; the cluster side picks a default otherwise.
           ...(typeof run?.context_length === 'number' ? { contextLength: run.context_length } : {}),
         };

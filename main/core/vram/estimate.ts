@@ -1,123 +1,127 @@
-// How much VRAM a model needs, and how the number was made: from what Ollama holds
-// (/api/tags size + /api/show model_info), from the registry manifest, or from the name.
-import type { VramEstimate } from '../../../preload/contract/index.ts';
+// How much VRAM an Ollama will allocate for a model (REFERENCE.md, "How much VRAM a model
+// needs"): `estimate(facts, options)` is the one arithmetic, used for the estimate route,
+// the fit check per GPU unit, the recommendations and the catalogue. The facts come from
+// Ollama (/api/show), the registry manifest, the catalogue or the name (model-facts.ts).
+import type { KvCacheType, VramEstimate } from '../../../preload/contract/index.ts';
 import type { OllamaFacts } from '../ports.ts';
-import { familyMembers, findCatalogueModel, kvBytesPerToken, type CatalogueModel } from './catalogue.ts';
-import { paramsFromName, parseModelName } from './model-name.ts';
-import { bitsOf, DEFAULT_QUANT, quantFromTag } from './quantization.ts';
+import { factsFromName, factsFromShow, type ModelFacts } from './model-facts.ts';
+import { defaultContext, LLAMA_FIT_MARGIN_BYTES, OLLAMA_RESERVE_BYTES, ubatchFor, usesLlamaFit } from './ollama-rules.ts';
 import { within } from '../within.ts';
 import type { ManifestSource } from './registry.ts';
-import { bytesToGb, MIB, round2 } from './units.ts';
+import { bytesToGb, round2 } from './units.ts';
 
-/** Ollama's per-GPU reserve (llm/memory.go). */
-export const OLLAMA_RESERVE_BYTES = 457 * MIB;
-/** Ollama's default context below 24 GiB of VRAM; the size list is compared at it. */
+export { OLLAMA_RESERVE_BYTES } from './ollama-rules.ts';
+/** The context the size list is compared at, and the default where the GPU is not known. */
 export const DEFAULT_CONTEXT = 4096;
-/** A name without a parameter count is sized as a 7B model, and says so. */
-const ASSUMED_PARAMS = 7e9;
-/** KV bytes per token of a Llama-3-8B-like model (GQA, 8 KV heads, 32 layers): the generic allowance. */
-const GENERIC_KV_PER_TOKEN_8B = 131_072;
 
-function build(model: string, method: VramEstimate['method'], weights: number, kv: number, overhead: number, ctx: number, detail: string): VramEstimate {
+export interface EstimateOptions {
+  /** num_ctx (OLLAMA_CONTEXT_LENGTH); default: the version's rule for `gpuMemoryGiB`. */
+  context_length?: number;
+  /** OLLAMA_NUM_PARALLEL: llama-server gets context × parallel cells. Default 1. */
+  parallel?: number;
+  /** OLLAMA_KV_CACHE_TYPE. Default f16. */
+  kv_cache_type?: KvCacheType;
+  /** Memory of the GPU unit Ollama will see (its default context depends on it); null = not known. */
+  gpuMemoryGiB?: number | null;
+  /** The Ollama version whose rules apply; "latest" (default) = the newest rules. */
+  ollamaVersion?: string;
+}
+
+/** Bytes per KV element of each cache type (f16 2, q8_0 34/32, q4_0 18/32). */
+export const KV_BYTES: Readonly<Record<KvCacheType, number>> = { f16: 2, q8_0: 34 / 32, q4_0: 18 / 32 };
+
+const pad256 = (n: number) => Math.ceil(n / 256) * 256;
+
+/** llm/memory.go's GraphSize (full offload, batch 512) for Ollama before v0.12.11: it grows with the context. */
+function oldGraphBytes(f: ModelFacts, cells: number): number {
+  const b = 512;
+  const E = f.embedding;
+  const H = f.heads;
+  if (f.slidingWindow) return Math.max(4 * b * (E + f.vocab), 4 * b * (2 + cells + cells * H + 2 * E + 2 * f.headDim * H));
+  return Math.max(4 * b * (1 + 4 * E + cells * (1 + H)), 4 * b * (E + f.vocab));
+}
+
+/** What the Ollama of `o.ollamaVersion` allocates for the model of `f`. Pure. */
+export function estimate(f: ModelFacts, o: EstimateOptions = {}): VramEstimate {
+  const version = o.ollamaVersion || 'latest';
+  const gpu = o.gpuMemoryGiB ?? null;
+  const parallel = Math.max(1, Math.floor(o.parallel ?? 1));
+  const kvType = o.kv_cache_type ?? 'f16';
+  const asked = o.context_length;
+  const def = asked ? null : defaultContext(version, gpu);
+  const wanted = asked ?? def!.context;
+  const ctx = f.trainContext ? Math.min(wanted, f.trainContext) : wanted;
+  const capped = ctx < wanted ? `, capped at the model's training context ${f.trainContext}` : '';
+  const contextNote = (asked ? `${asked} tokens as asked` : def!.why) + capped;
+  const cells = ctx * parallel;
+  const llamaFit = usesLlamaFit(version);
+
+  // KV cache: each full-attention layer holds every cell, a sliding-window layer about the window plus a batch.
+  const perCell = 2 * f.kvHeads * f.headDim * KV_BYTES[kvType];
+  const ubatch = llamaFit ? ubatchFor(cells) : 512;
+  const swaCells = llamaFit && f.slidingLayers ? Math.min(cells, pad256(f.slidingWindow * parallel + ubatch)) : cells;
+  const fullLayers = f.blocks - (llamaFit ? f.slidingLayers : 0);
+  const slidingLayers = llamaFit ? f.slidingLayers : 0;
+  const kv = perCell * (fullLayers * cells + slidingLayers * swaCells);
+
+  // Weights on the GPU: the file minus token_embd (host memory), unless the output is tied to it.
+  const weights = f.tied ? f.fileBytes : Math.max(0, f.fileBytes - f.embeddingTableBytes);
+  // Compute buffer: with flash attention the logits, 4 × n_ubatch × vocab; before v0.12.11 Ollama's GraphSize.
+  const compute = llamaFit ? 4 * ubatch * f.vocab : oldGraphBytes(f, cells);
+  // Before v0.12.11 Ollama kept 457 MiB per GPU and one spare layer, and /api/ps counted them.
+  const reserve = llamaFit ? 0 : OLLAMA_RESERVE_BYTES + (weights + kv) / f.blocks;
+  const margin = llamaFit ? LLAMA_FIT_MARGIN_BYTES : 0;
+
   const w = round2(bytesToGb(weights));
   const k = round2(bytesToGb(kv));
-  const o = round2(bytesToGb(overhead));
-  return { model, required_vram_gb: round2(w + k + o), weights_gb: w, kv_cache_gb: k, overhead_gb: o, context_length: ctx, method, detail };
+  const c = round2(bytesToGb(compute));
+  const r = round2(bytesToGb(reserve));
+  const m = round2(bytesToGb(margin));
+  const resident = round2(w + k + c + r);
+  const swaText = slidingLayers ? ` (${slidingLayers} of ${f.blocks} layers sliding-window: ${swaCells} cells)` : '';
+  const kvText = `KV cache ${kvType} at ${ctx} tokens${parallel > 1 ? ` × ${parallel} parallel` : ''}${swaText}`;
+  const computeText = llamaFit ? `compute buffer 4 × ${ubatch} ubatch × ${f.vocab} vocab` : `compute graph (Ollama ${version}'s GraphSize at batch 512)`;
+  const tail = llamaFit ? "llama.cpp's 1 GiB free margin" : `Ollama ${version}'s 457 MiB reserve and one spare layer (it sized loads itself before v0.12.11)`;
+  const detail = [`weights on the GPU: ${f.weightsHow}`, `${kvText}; ${f.archHow}`, computeText, tail, `context: ${contextNote}`].join('; ');
+  const method: VramEstimate['method'] = f.weightsSource === 'ollama-show' ? 'ollama-show' : f.weightsSource === 'registry-manifest' ? 'registry-manifest' : 'name';
+  return {
+    model: f.model,
+    required_vram_gb: round2(resident + m),
+    resident_vram_gb: resident,
+    weights_gb: w,
+    kv_cache_gb: k,
+    compute_gb: c,
+    margin_gb: m,
+    reserve_gb: r,
+    overhead_gb: round2(c + m + r),
+    context_length: ctx,
+    context_note: contextNote,
+    parallel,
+    kv_cache_type: kvType,
+    ollama_version: version,
+    gpu_memory_gb: gpu === null ? null : round2(gpu),
+    layers: f.blocks,
+    method,
+    sources: { weights: f.weightsSource, kv_cache: f.archSource, compute: f.archSource },
+    assumed: f.assumed !== null,
+    ...(f.assumed ? { assumption: f.assumed } : {}),
+    detail: f.assumed ? `assumed: ${f.assumed}; ${detail}` : detail,
+  };
 }
 
-/** The catalogue entry of a tag, also when the tag adds a variant or quantization ("8b-instruct-q8_0"). */
-function catalogueEntry(family: string, tag: string): CatalogueModel | undefined {
-  const parts = tag.split('-');
-  for (let n = parts.length; n > 0; n--) {
-    const hit = findCatalogueModel(family, parts.slice(0, n).join('-'));
-    if (hit) return hit;
-  }
-  return undefined;
+/** From the name alone (catalogue row, else the name rule). */
+export function estimateFromName(model: string, o: EstimateOptions = {}): VramEstimate {
+  return estimate(factsFromName(model), o);
 }
 
-/** KV bytes per token: the model's own architecture, else its family's scaled by size, else a generic allowance. */
-function kvPerToken(family: string, params: number, entry?: CatalogueModel): { bytes: number; from: string } {
-  if (entry) return { bytes: kvBytesPerToken(entry), from: `${entry.name} architecture` };
-  const members = familyMembers(family);
-  if (members.length) {
-    const nearest = members.reduce((a, b) => (Math.abs(Math.log(b.params / params)) < Math.abs(Math.log(a.params / params)) ? b : a));
-    return { bytes: kvBytesPerToken(nearest) * Math.sqrt(params / nearest.params), from: `scaled from ${nearest.name}` };
-  }
-  return { bytes: GENERIC_KV_PER_TOKEN_8B * Math.sqrt(params / 8e9), from: 'generic allowance' };
+/** For a model Ollama holds: /api/tags size, /api/show model_info (and tensors). */
+export function estimateFromOllamaFacts(model: string, facts: Parameters<typeof factsFromShow>[1] & { contextLength?: number }, o: EstimateOptions = {}): VramEstimate {
+  return estimate(factsFromShow(model, facts), { ...(facts.contextLength ? { context_length: facts.contextLength } : {}), ...o });
 }
 
-/** Reserve allowance for a name estimate: Ollama's reserve, but at most a tenth of the model so tiny models are not overstated. */
-const reserveAllowance = (bytes: number) => Math.min(OLLAMA_RESERVE_BYTES, 0.1 * bytes);
-
-/** KV cache of a model the name describes, for estimates that know the weights but not the architecture. */
-export function kvFromName(model: string, ctx = DEFAULT_CONTEXT): { bytes: number; from: string } {
-  const { family, tag } = parseModelName(model);
-  const entry = catalogueEntry(family, tag);
-  const params = entry?.params ?? paramsFromName(family, tag) ?? ASSUMED_PARAMS;
-  const per = kvPerToken(family, params, entry);
-  return { bytes: per.bytes * ctx, from: per.from };
-}
-
-/**
- * From the name alone: the catalogue's measured size when it knows the tag, otherwise the
- * parameter count in the tag × bits per weight of the quantization in the tag (default the
- * family's, else Q4_K_M), plus the KV cache at 4,096 tokens and a reserve allowance.
- */
-export function estimateFromName(model: string): VramEstimate {
-  const { host, family, tag } = parseModelName(model);
-  const entry = host ? undefined : catalogueEntry(family, tag);
-  const tagged = quantFromTag(tag);
-  const familyQuant = familyMembers(family)[0]?.quant;
-  const quant = tagged?.quant ?? entry?.quant ?? familyQuant ?? DEFAULT_QUANT;
-  const bits = tagged?.bits ?? bitsOf(quant);
-  const stated = paramsFromName(family, tag);
-  const params = entry?.params ?? stated ?? ASSUMED_PARAMS;
-  let weights: number;
-  let how: string;
-  if (entry) {
-    const scale = tagged && tagged.quant !== entry.quant ? bits / bitsOf(entry.quant) : 1;
-    weights = entry.downloadGb * 1e9 * scale;
-    how = scale === 1 ? `catalogue size of ${entry.name} (${entry.quant})` : `catalogue size of ${entry.name} scaled from ${entry.quant} to ${quant}`;
-  } else {
-    weights = (params * bits) / 8;
-    const p = stated ? `${round2(params / 1e9)}B parameters from the name` : `parameter count not in the name, assumed ${ASSUMED_PARAMS / 1e9}B`;
-    how = `${p} × ${bits} bits (${quant}${tagged ? ', from the tag' : familyQuant ? `, ${family}'s default` : ', default'})`;
-  }
-  const per = kvPerToken(family, params, entry);
-  const kv = per.bytes * DEFAULT_CONTEXT;
-  const overhead = reserveAllowance(weights + kv);
-  return build(model, 'name', weights, kv, overhead, DEFAULT_CONTEXT, `${how}; KV cache at ${DEFAULT_CONTEXT} tokens (${per.from}); reserve allowance`);
-}
-
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : null);
-
-/** For a model Ollama holds: weights from /api/tags, KV from /api/show model_info at the context in use, plus Ollama's reserve. */
-export function estimateFromOllamaFacts(model: string, facts: { sizeBytes: number; modelInfo: Record<string, unknown>; contextLength?: number }): VramEstimate {
-  const info = facts.modelInfo;
-  const arch = typeof info['general.architecture'] === 'string' ? info['general.architecture'] : '';
-  const blocks = num(info[`${arch}.block_count`]);
-  const heads = num(info[`${arch}.attention.head_count`]);
-  const kvHeads = num(info[`${arch}.attention.head_count_kv`]) ?? heads;
-  const embedding = num(info[`${arch}.embedding_length`]);
-  const headDim = num(info[`${arch}.attention.key_length`]) ?? (embedding && heads ? embedding / heads : null);
-  const ctx = num(facts.contextLength) ?? DEFAULT_CONTEXT;
-  let kv: number;
-  let kvHow: string;
-  if (blocks && kvHeads && headDim) {
-    kv = kvBytesPerToken({ blocks, kvHeads, headDim }) * ctx;
-    kvHow = `${blocks} layers × ${kvHeads} KV heads × ${headDim} head size`;
-  } else {
-    const guess = kvFromName(model, ctx);
-    kv = guess.bytes;
-    kvHow = `model_info incomplete, ${guess.from}`;
-  }
-  return build(model, 'ollama-show', facts.sizeBytes, kv, OLLAMA_RESERVE_BYTES, ctx, `weights from Ollama's /api/tags size; KV cache at ${ctx} tokens (${kvHow}); Ollama's per-GPU reserve`);
-}
-
-/** From the registry manifest's weights layer, with the KV cache from the name. */
-export function estimateFromManifest(model: string, weightsBytes: number): VramEstimate {
-  const kv = kvFromName(model);
-  return build(model, 'registry-manifest', weightsBytes, kv.bytes, OLLAMA_RESERVE_BYTES, DEFAULT_CONTEXT, `weights layer of the registry manifest; KV cache at ${DEFAULT_CONTEXT} tokens (${kv.from}); Ollama's per-GPU reserve`);
+/** From the registry manifest's weights layer, the architecture from the catalogue or the name. */
+export function estimateFromManifest(model: string, weightsBytes: number, o: EstimateOptions = {}): VramEstimate {
+  return estimate(factsFromName(model, { bytes: weightsBytes, source: 'registry-manifest', how: `weights layer of the registry manifest (${round2(weightsBytes / 1e9)} GB)` }), o);
 }
 
 export interface EstimateSources {
@@ -127,11 +131,16 @@ export interface EstimateSources {
   ollamaTimeoutMs?: number;
 }
 
-/** The best estimate available: what Ollama holds, else the registry manifest, else the name. */
-export async function estimateVram(model: string, sources: EstimateSources = {}): Promise<VramEstimate> {
+/** The best facts available: what Ollama holds, else the registry manifest, else the catalogue or the name. */
+export async function modelFacts(model: string, sources: EstimateSources = {}): Promise<ModelFacts> {
   const facts = await within(sources.ollama?.modelFacts(model), sources.ollamaTimeoutMs ?? 3000, null);
-  if (facts && facts.sizeBytes > 0) return estimateFromOllamaFacts(model, facts);
+  if (facts && facts.sizeBytes > 0) return factsFromShow(model, facts);
   const weights = await sources.registry?.weightsBytes(model).catch(() => null);
-  if (weights && weights > 0) return estimateFromManifest(model, weights);
-  return estimateFromName(model);
+  if (weights && weights > 0) return factsFromName(model, { bytes: weights, source: 'registry-manifest', how: `weights layer of the registry manifest (${round2(weights / 1e9)} GB)` });
+  return factsFromName(model);
+}
+
+/** The best estimate available, with the options (context, parallel, KV type, GPU memory, version). */
+export async function estimateVram(model: string, sources: EstimateSources = {}, o: EstimateOptions = {}): Promise<VramEstimate> {
+  return estimate(await modelFacts(model, sources), o);
 }

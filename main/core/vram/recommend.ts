@@ -1,7 +1,12 @@
-// Recommendations (the seed's list of strings) and deploy suggestions, both decided by
-// the largest free GPU unit, since a model deployment gets exactly one.
+// Recommendations (the seed's list of strings) and deploy suggestions, both decided by the
+// free GPU units, since a model deployment gets exactly one. The recommendations use the
+// same estimator and fit check per unit as the catalogue and the estimate route (fit.ts),
+// so "can deploy 70B" holds exactly when the catalogue's 70B row fits.
+import type { GpuInfo } from '../../../preload/contract/index.ts';
 import { CATALOGUE, familyMembers } from './catalogue.ts';
 import { estimateFromName } from './estimate.ts';
+import { fitAcrossUnits, freeUnits } from './fit.ts';
+import { factsFromCatalogue } from './model-facts.ts';
 import { parseModelName } from './model-name.ts';
 
 interface Sized {
@@ -10,18 +15,32 @@ interface Sized {
   required_vram_gb: number;
 }
 
+const deployable = CATALOGUE.filter((m) => m.name !== 'nomic-embed-text:latest');
+
 let sized: Sized[] | null = null;
-/** Catalogue models with their name estimates, largest first (computed once). */
+/** Catalogue models with their name estimates, largest first (computed once): for suggestions. */
 function catalogueSized(): Sized[] {
-  sized ??= CATALOGUE.filter((m) => m.name !== 'nomic-embed-text:latest')
+  sized ??= deployable
     .map((m) => ({ model: m.name, params: m.params, required_vram_gb: estimateFromName(m.name).required_vram_gb }))
     .sort((a, b) => b.required_vram_gb - a.required_vram_gb);
   return sized;
 }
 
-export function recommendations(largestFreeGb: number, availableGb: number, gpuCount: number): string[] {
-  if (gpuCount === 0) return ['No GPU nodes found: no model deployment can be scheduled'];
-  const fits = catalogueSized().filter((m) => m.required_vram_gb <= largestFreeGb);
+/** Catalogue models that run entirely on one of the free units (at that unit's default context), largest first. */
+export function catalogueFits(info: GpuInfo, ollamaVersion: string): Sized[] {
+  const units = freeUnits(info);
+  if (!units.length) return [];
+  return deployable
+    .map((m) => ({ m, r: fitAcrossUnits(factsFromCatalogue(m.name, m), units, { ollamaVersion }) }))
+    .filter(({ r }) => r.fit.fits)
+    .map(({ m, r }) => ({ model: m.name, params: m.params, required_vram_gb: r.estimate.required_vram_gb }))
+    .sort((a, b) => b.required_vram_gb - a.required_vram_gb);
+}
+
+export function recommendations(info: GpuInfo, ollamaVersion = 'latest'): string[] {
+  const largestFreeGb = info.largest_free_gpu_gb;
+  if (info.gpu_count === 0) return ['No GPU nodes found: no model deployment can be scheduled'];
+  const fits = catalogueFits(info, ollamaVersion);
   const out: string[] = [];
   const biggest = fits.reduce((a, m) => Math.max(a, m.params), 0);
   // The seed's tier wording, said only when a model of that size really fits one free GPU.
@@ -30,9 +49,9 @@ export function recommendations(largestFreeGb: number, availableGb: number, gpuC
   else if (biggest >= 6.5e9) out.push('Can deploy small models (1B-7B)');
   else if (fits.length) out.push('Quantized models only (below 7B)');
   else out.push('Insufficient VRAM for new deployments');
-  out.push(`Largest free GPU: ${largestFreeGb.toFixed(1)} GB (cluster-wide free ${availableGb.toFixed(1)} GB); a deployment must fit on one GPU`);
+  out.push(`Largest free GPU: ${largestFreeGb.toFixed(1)} GiB (cluster-wide free ${info.available_vram_gb.toFixed(1)} GiB); a deployment must fit on one GPU, entirely`);
   if (fits.length) {
-    out.push(`Largest model that fits: ${fits[0]!.model} (~${fits[0]!.required_vram_gb.toFixed(1)} GB)`);
+    out.push(`Largest model that fits: ${fits[0]!.model} (~${fits[0]!.required_vram_gb.toFixed(1)} GiB at Ollama ${ollamaVersion}'s default context on that unit)`);
     out.push(`Models that fit: ${fits.slice(0, 8).map((m) => m.model).join(', ')}`);
   }
   return out;

@@ -43,7 +43,7 @@ describe('gpuStatus on the seeded cluster', () => {
     // GPU units: 1 H100 + 1 shared vGPU + 7 MIG slices + 5 mixed slices + 2 T4.
     expect(g.gpu_count).toBe(16);
     expect(recommendations.length).toBeGreaterThan(1);
-    expect(recommendations.some((r) => r.includes('Largest free GPU: 39.3 GB'))).toBe(true);
+    expect(recommendations.some((r) => r.includes('Largest free GPU: 39.3 GiB'))).toBe(true);
   });
 
   it('says where each capacity number came from, per node', async () => {

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { trimNode, type PodLite } from '../../../main/core/kube/objects.ts';
 import { computeGpuInfo, ESTIMATE_ANNOTATION } from '../../../main/core/vram/allocation.ts';
-import { recommendations, suggestionsFor } from '../../../main/core/vram/recommend.ts';
+import type { GpuInfo } from '../../../preload/contract/index.ts';
+import { CATALOGUE } from '../../../main/core/vram/catalogue.ts';
+import { fitOnUnit } from '../../../main/core/vram/fit.ts';
+import { catalogueFits, recommendations, suggestionsFor } from '../../../main/core/vram/recommend.ts';
 import { estimateFromName } from '../../../main/core/vram/estimate.ts';
 import { makeNode, profiles } from '../../sim/kube/nodes.ts';
 
@@ -81,19 +84,45 @@ describe('computeGpuInfo', () => {
   });
 });
 
+/** A GPU status with one free unit of `gb` GiB (a whole GPU), or none. */
+function oneUnit(gb: number, gpus = 1): GpuInfo {
+  const group = { resource: 'nvidia.com/gpu', product: 'TEST', sharing: 'none' as const, units: gpus, physical_gpus: gpus, vram_per_unit_gb: gb, total_vram_gb: gb * gpus, allocated_units: 0, allocated_vram_gb: 0, free_units: gpus, vram_source: 'label' as const };
+  const nodes = gpus ? [{ name: 'n', ready: true, groups: [group], total_vram_gb: gb * gpus, allocated_vram_gb: 0, available_vram_gb: gb * gpus, largest_free_unit_gb: gb }] : [];
+  return { total_vram_gb: gb * gpus, allocated_vram_gb: 0, available_vram_gb: gb * gpus, utilization_percent: 0, gpu_count: gpus, used_vram_gb: null, used_source: 'unavailable', largest_free_gpu_gb: gpus ? gb : 0, nodes };
+}
+
 describe('recommendations', () => {
-  it('names the largest catalogue model that fits one free GPU, and only true tiers', () => {
-    const at23 = recommendations(23, 100, 2);
+  it('names the largest catalogue model that runs entirely on one free GPU at its default context, and only true tiers', () => {
+    // Newest rules: 23 GiB gets 32768 tokens; qwen2.5:32b then needs ~27.8 GiB, a 14B ~15 GiB.
+    const at23 = recommendations(oneUnit(23));
     expect(at23[0]).toBe('Can deploy medium models (7B-13B)');
     const largest = at23.find((r) => r.startsWith('Largest model that fits'))!;
     const name = /fits: (\S+)/.exec(largest)![1]!;
-    expect(estimateFromName(name).required_vram_gb).toBeLessThanOrEqual(23);
+    expect(estimateFromName(name, { gpuMemoryGiB: 23 }).required_vram_gb).toBeLessThanOrEqual(23);
     expect(at23.join(' ')).not.toContain('70b');
-    expect(recommendations(80, 80, 1)[0]).toBe('Can deploy large models (7B-70B)');
-    expect(recommendations(6, 6, 1)[0]).toBe('Can deploy small models (1B-7B)');
-    expect(recommendations(3, 3, 1)[0]).toBe('Quantized models only (below 7B)');
-    expect(recommendations(0.3, 0.3, 1)[0]).toBe('Insufficient VRAM for new deployments');
-    expect(recommendations(0, 0, 0)[0]).toMatch(/No GPU nodes/);
+    expect(at23.join(' ')).not.toContain('qwen2.5:32b');
+    // 80 GiB: the default context is the training one (131072 for Llama 3.1): llama3.1:70b needs 40 GiB of KV cache more than its weights and does not fit; qwen2.5:72b (32768 tokens) does.
+    const at80 = recommendations(oneUnit(80));
+    expect(at80[0]).toBe('Can deploy large models (7B-70B)');
+    expect(catalogueFits(oneUnit(80), 'latest').map((m) => m.model)).not.toContain('llama3.1:70b');
+    expect(catalogueFits(oneUnit(80), 'latest').map((m) => m.model)).toContain('qwen2.5:72b');
+    // An Ollama before 0.15.5 runs 4096 tokens: there llama3.1:70b fits 48 GiB but not a 39.25 GiB MIG slice (41.5 GiB needed).
+    expect(catalogueFits(oneUnit(48), '0.13.5').map((m) => m.model)).toContain('llama3.1:70b');
+    expect(catalogueFits(oneUnit(39.25), '0.13.5').map((m) => m.model)).not.toContain('llama3.1:70b');
+    expect(recommendations(oneUnit(6))[0]).toBe('Can deploy small models (1B-7B)');
+    expect(recommendations(oneUnit(3))[0]).toBe('Quantized models only (below 7B)');
+    expect(recommendations(oneUnit(0.3))[0]).toBe('Insufficient VRAM for new deployments');
+    expect(recommendations(oneUnit(0, 0))[0]).toMatch(/No GPU nodes/);
+  });
+
+  it('agrees with the fit of each catalogue row: a model is listed exactly when fitOnUnit says it fits', () => {
+    for (const gb of [6, 16, 23, 39.25, 48, 80]) {
+      const listed = new Set(catalogueFits(oneUnit(gb), '0.15.5').map((m) => m.model));
+      for (const m of CATALOGUE.filter((c) => c.name !== 'nomic-embed-text:latest')) {
+        const fit = fitOnUnit(estimateFromName(m.name, { gpuMemoryGiB: gb, ollamaVersion: '0.15.5' }), gb);
+        expect(listed.has(m.name), `${m.name} on ${gb} GiB`).toBe(fit.fits);
+      }
+    }
   });
 });
 

@@ -3,9 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOGUE, CURATED, findCatalogueModel } from '../../../main/core/vram/catalogue.ts';
 import { estimateFromName } from '../../../main/core/vram/estimate.ts';
+import { findLibraryModel, weightsBytes } from '../../sim/ollama/library.ts';
 
+// llama3.1 8b/70b/405b and llama3.3:70b as REFERENCE computes them from the tensor shapes (the README rounds them down).
 const REFERENCE_SIZES: [string, number][] = [
-  ['llama3.1:8b', 4.7], ['llama3.1:70b', 40], ['llama3.3:70b', 43], ['llama3.1:405b', 231], ['llama3.2:3b', 2.0], ['llama3.2:1b', 1.3],
+  ['llama3.1:8b', 4.92], ['llama3.1:70b', 42.5], ['llama3.3:70b', 42.5], ['llama3.1:405b', 243], ['llama3.2:3b', 2.0], ['llama3.2:1b', 1.3],
   ['phi3:mini', 2.3], ['phi3:medium', 7.9], ['mistral:7b', 4.1], ['gemma2:9b', 5.5], ['gemma3:27b', 17], ['qwq:32b', 20], ['deepseek-r1:7b', 4.7], ['codellama:7b', 3.8],
 ];
 
@@ -35,6 +37,21 @@ describe('the model table', () => {
     for (const [name, gb] of REFERENCE_SIZES) {
       const [family, tag] = name.split(':') as [string, string];
       expect(findCatalogueModel(family, tag)?.downloadGb, name).toBe(gb);
+    }
+    // "llama3.2:1b is Q8_0: a 1.3 GB file for 1.24 B parameters."
+    expect(findCatalogueModel('llama3.2', '1b')?.quant).toBe('Q8_0');
+  });
+
+  it("has every model (and alias) in the simulator's library, with the same size, quantization and architecture", () => {
+    for (const m of CATALOGUE) {
+      for (const tag of [m.name, ...(m.aliases ?? [])]) {
+        const lib = findLibraryModel(tag);
+        expect(lib, tag).toBeDefined();
+        const spec = lib!.spec;
+        expect(Math.abs(weightsBytes(lib!) / 1e9 - m.downloadGb), tag).toBeLessThan(0.01 + 0.01 * m.downloadGb);
+        expect({ quant: spec.quant, blocks: spec.blocks, kvHeads: spec.kvHeads, vocab: spec.vocab, context: spec.context, tied: spec.tied ?? false, window: spec.slidingWindow ?? 0 }, tag)
+          .toEqual({ quant: m.quant, blocks: m.blocks, kvHeads: m.kvHeads, vocab: m.vocab, context: m.context, tied: m.tied ?? false, window: m.slidingWindow ?? 0 });
+      }
     }
   });
 });

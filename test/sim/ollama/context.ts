@@ -2,6 +2,7 @@
 import type { Downloader } from './downloads.ts';
 import type { OllamaFaults } from './faults.ts';
 import type { SimState } from './state.ts';
+import type { SimRuntime } from './vram.ts';
 
 export interface SimContext {
   state: SimState;
@@ -9,6 +10,7 @@ export interface SimContext {
   downloader: Downloader;
   progressIntervalMs: number;
   tokenIntervalMs: number;
-  version: string;
+  /** Version, GPU memory and environment of the simulated Ollama process (settable: /_sim/runtime). */
+  runtime: SimRuntime;
   log(message: string): void;
 }

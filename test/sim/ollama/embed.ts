@@ -47,7 +47,7 @@ export function handleEmbed(ctx: SimContext, res: ServerResponse, body: Json, le
   if (!installed) return sendError(res, 404, `model '${raw}' not found`);
   const model = installed.model;
   if (!model.capabilities.includes('embedding')) return sendError(res, 400, `"${raw}" does not support embeddings`);
-  const { wasLoaded } = loadModel(ctx.state, installed, requestNumCtx(model, body.options), parseKeepAlive(body.keep_alive) ?? DEFAULT_KEEP_ALIVE_MS);
+  const { wasLoaded } = loadModel(ctx.state, installed, requestNumCtx(model, body.options, ctx.runtime), parseKeepAlive(body.keep_alive) ?? DEFAULT_KEEP_ALIVE_MS);
   const dim = model.spec.embedding;
   if (legacy) return sendJson(res, 200, { embedding: embedding(installed.name, inputs[0] ?? '', dim) });
   if (inputs.length === 0) return sendJson(res, 200, { model: raw, embeddings: [] });

@@ -85,7 +85,7 @@ export async function handleGenerate(ctx: SimContext, kind: Kind, req: IncomingM
   if (askedThink && !canThink) return sendError(res, 400, `"${raw}" does not support thinking`);
   const thinks = canThink && body.think !== false;
 
-  const numCtx = requestNumCtx(model, body.options);
+  const numCtx = requestNumCtx(model, body.options, ctx.runtime);
   const { wasLoaded } = loadModel(ctx.state, installed, numCtx, keepAlive ?? DEFAULT_KEEP_ALIVE_MS);
   if (empty) return sendJson(res, 200, emptyReply('load'));
 

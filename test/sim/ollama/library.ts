@@ -44,7 +44,7 @@ export const MEDIA_TYPES = {
   config: 'application/vnd.docker.container.image.v1+json',
 } as const;
 
-const FILE_TYPES: Record<Quant, number> = { F16: 1, Q4_0: 2, Q4_K_M: 15 };
+const FILE_TYPES: Record<Quant, number> = { F16: 1, Q4_0: 2, Q8_0: 7, Q4_K_M: 15 };
 
 export function sha256Hex(s: string): string {
   return createHash('sha256').update(s).digest('hex');
@@ -94,6 +94,7 @@ function buildModelInfo(spec: ModelSpec): Record<string, unknown> {
     info[`${a}.attention.key_length`] = spec.keyLength;
     info[`${a}.attention.value_length`] = spec.keyLength;
   }
+  if (spec.slidingWindow) info[`${a}.attention.sliding_window`] = spec.slidingWindow;
   if (spec.experts) {
     info[`${a}.expert_count`] = spec.experts[0];
     info[`${a}.expert_used_count`] = spec.experts[1];

@@ -5,7 +5,7 @@ import { sendEmpty, sendError, sendJson, stringField, type Json } from './http-u
 import { parseModelName } from './names.ts';
 import { findInstalled, installModel, loadedModels, removeInstalled, type InstalledModel } from './state.ts';
 import { goTimeLocal } from './time.ts';
-import { predictedVram } from './vram.ts';
+import { allocate } from './vram.ts';
 
 export function handleTags(ctx: SimContext, res: ServerResponse): void {
   // Most recently modified first, as Ollama's ListHandler sorts.
@@ -24,16 +24,16 @@ export function handleTags(ctx: SimContext, res: ServerResponse): void {
 
 export function handlePs(ctx: SimContext, res: ServerResponse): void {
   const models = loadedModels(ctx.state).map((m) => {
-    const vram = predictedVram(m.model, m.numCtx);
-    // Everything fits on the simulated GPU, so resident size and VRAM size agree.
+    // size: every buffer allocated; size_vram: the GPU part (less when layers run on the CPU).
+    const a = allocate(m.model, m.numCtx, ctx.runtime);
     return {
       name: m.name,
       model: m.name,
-      size: vram,
+      size: Math.round(a.size),
       digest: m.model.digest,
       details: m.model.details,
       expires_at: goTimeLocal(m.expiresAt),
-      size_vram: vram,
+      size_vram: Math.round(a.sizeVram),
       context_length: m.numCtx,
     };
   });

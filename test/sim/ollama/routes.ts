@@ -8,6 +8,7 @@ import { clientGone, parseJsonBody, readBody, sendError, sendJson, sendText, typ
 import { handleCopy, handleDelete, handlePs, handleShow, handleTags } from './models.ts';
 import { handlePull } from './pull.ts';
 import { loadedModels } from './state.ts';
+import { updateRuntime } from './vram.ts';
 
 type BodyRoute = (ctx: SimContext, req: IncomingMessage, res: ServerResponse, body: Json) => void | Promise<void>;
 
@@ -43,6 +44,17 @@ async function handleControl(ctx: SimContext, req: IncomingMessage, res: ServerR
     return sendJson(res, 200, ctx.faults);
   }
   if (path === '/_sim/state' && req.method === 'GET') return sendJson(res, 200, simState(ctx));
+  if (path === '/_sim/runtime' && req.method === 'GET') return sendJson(res, 200, ctx.runtime);
+  if (path === '/_sim/runtime' && req.method === 'POST') {
+    const parsed = parseJsonBody(await readBody(req), 'runtime');
+    if (!parsed.ok) return sendError(res, 400, parsed.error);
+    const err = updateRuntime(ctx.runtime, parsed.value);
+    if (err) return sendError(res, 400, err);
+    // A new version or GPU is a restarted Ollama: nothing stays loaded.
+    ctx.state.loaded.clear();
+    ctx.log(`runtime ${JSON.stringify(ctx.runtime)}`);
+    return sendJson(res, 200, ctx.runtime);
+  }
   sendText(res, 404, '404 page not found');
 }
 
@@ -56,7 +68,7 @@ export async function handleRequest(ctx: SimContext, req: IncomingMessage, res: 
 
   const isGet = method === 'GET' || method === 'HEAD';
   if (isGet && path === '/') return sendText(res, 200, 'Ollama is running');
-  if (isGet && path === '/api/version') return sendJson(res, 200, { version: ctx.version });
+  if (isGet && path === '/api/version') return sendJson(res, 200, { version: ctx.runtime.version });
   if (isGet && path === '/api/tags') return handleTags(ctx, res);
   if (method === 'GET' && path === '/api/ps') return handlePs(ctx, res);
 

@@ -7,7 +7,7 @@ import { defaultFaults, type OllamaFaults } from './faults.ts';
 import { sendError } from './http-util.ts';
 import { handleRequest } from './routes.ts';
 import { createState, installModel, loadModel, loadedModels, DEFAULT_KEEP_ALIVE_MS, resolveLibrary } from './state.ts';
-import { DEFAULT_NUM_CTX } from './vram.ts';
+import { DEFAULT_RUNTIME, defaultNumCtx, updateRuntime, type KvType, type SimRuntime } from './vram.ts';
 
 export interface OllamaSimOptions {
   port?: number; // default 0: any free port
@@ -18,6 +18,10 @@ export interface OllamaSimOptions {
   progressIntervalMs?: number; // pull progress cadence, default 60 (Ollama's)
   tokenIntervalMs?: number; // delay between streamed tokens, default 5
   version?: string; // default "0.12.6"
+  gpuMemoryGiB?: number; // memory of the GPU it sees, default 24 (0: none)
+  contextLength?: number; // OLLAMA_CONTEXT_LENGTH
+  numParallel?: number; // OLLAMA_NUM_PARALLEL, default 1
+  kvCacheType?: KvType; // OLLAMA_KV_CACHE_TYPE, default f16
   log?: boolean;
 }
 
@@ -25,6 +29,9 @@ export interface OllamaSim {
   url: string;
   port: number;
   faults: OllamaFaults;
+  /** Version, GPU memory and environment; change with setRuntime (or POST /_sim/runtime). */
+  runtime: Readonly<SimRuntime>;
+  setRuntime(change: Partial<SimRuntime>): void;
   state: {
     installed(): string[];
     loaded(): string[];
@@ -49,7 +56,14 @@ export async function startOllamaSim(opts: OllamaSimOptions = {}): Promise<Ollam
     downloader: createDownloader(state, () => rate),
     progressIntervalMs: opts.progressIntervalMs ?? 60,
     tokenIntervalMs: opts.tokenIntervalMs ?? 5,
-    version: opts.version ?? '0.12.6',
+    runtime: {
+      ...DEFAULT_RUNTIME,
+      ...(opts.version ? { version: opts.version } : {}),
+      ...(opts.gpuMemoryGiB !== undefined ? { gpuMemoryGiB: opts.gpuMemoryGiB } : {}),
+      ...(opts.contextLength ? { contextLength: opts.contextLength } : {}),
+      ...(opts.numParallel ? { parallel: opts.numParallel } : {}),
+      ...(opts.kvCacheType ? { kvCacheType: opts.kvCacheType } : {}),
+    },
     log: (m) => {
       if (opts.log) console.log(`[SIM] ollama: ${m}`);
     },
@@ -60,7 +74,7 @@ export async function startOllamaSim(opts: OllamaSimOptions = {}): Promise<Ollam
   initial.forEach((name, i) => installModel(state, name, resolveLibrary(name), new Date(Date.now() - (initial.length - i) * 86_400_000)));
   for (const name of opts.loaded ?? []) {
     const entry = [...state.installed.values()].find((m) => m.name === name) ?? installModel(state, name, resolveLibrary(name));
-    loadModel(state, entry, DEFAULT_NUM_CTX, DEFAULT_KEEP_ALIVE_MS);
+    loadModel(state, entry, defaultNumCtx(entry.model, ctx.runtime), DEFAULT_KEEP_ALIVE_MS);
   }
 
   let server: Server | null = null;
@@ -110,6 +124,12 @@ export async function startOllamaSim(opts: OllamaSimOptions = {}): Promise<Ollam
       return port;
     },
     faults,
+    runtime: ctx.runtime,
+    setRuntime(change) {
+      const err = updateRuntime(ctx.runtime, change);
+      if (err) throw new Error(`[SIM] ollama: ${err}`);
+      state.loaded.clear();
+    },
     state: {
       installed: () => [...state.installed.values()].map((m) => m.name),
       loaded: () => loadedModels(state).map((m) => m.name),

@@ -2,7 +2,7 @@
 import { findLibraryModel, type LibraryModel } from './library.ts';
 import { displayShortest, nameKey, parseModelName } from './names.ts';
 import { subMillis } from './time.ts';
-import { DEFAULT_NUM_CTX } from './vram.ts';
+import { defaultNumCtx, type SimRuntime } from './vram.ts';
 
 export interface InstalledModel {
   name: string; // as listed, e.g. "llama3.1:latest"
@@ -85,11 +85,11 @@ export function unloadModel(state: SimState, name: string): void {
   state.loaded.delete(name.toLowerCase());
 }
 
-/** Context length a request gets: options.num_ctx if set, else the default, never above the model's. */
-export function requestNumCtx(model: LibraryModel, options: unknown): number {
+/** Context length a request gets: options.num_ctx if set, else the runtime's default, never above the model's. */
+export function requestNumCtx(model: LibraryModel, options: unknown, runtime: SimRuntime): number {
   const asked = typeof options === 'object' && options !== null ? (options as Record<string, unknown>).num_ctx : undefined;
-  const n = typeof asked === 'number' && asked > 0 ? Math.floor(asked) : DEFAULT_NUM_CTX;
-  return Math.min(n, model.spec.context);
+  if (typeof asked === 'number' && asked > 0) return Math.min(Math.floor(asked), model.spec.context);
+  return defaultNumCtx(model, runtime);
 }
 
 /** keep_alive in ms: a number is seconds, a string a Go duration ("5m", "1h30m", "0"); negative is forever. */
