@@ -3,11 +3,11 @@
 import { createServer } from 'node:net';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyProject, run, standInElectron, type ProjectCopy } from './project-copy.ts';
+import { describe, expect, it } from 'vitest';
+import { run, standInElectron, useProjectCopy } from './project-copy.ts';
 
-let project: ProjectCopy;
-const env = (extra?: NodeJS.ProcessEnv) => project.env(extra);
+const copy = useProjectCopy();
+const env = (extra?: NodeJS.ProcessEnv) => copy().env(extra);
 
 function freePort(): Promise<number> {
   return new Promise((done) => {
@@ -18,15 +18,10 @@ function freePort(): Promise<number> {
   });
 }
 
-beforeAll(() => {
-  project = copyProject();
-});
-afterAll(() => project?.close());
-
 describe('npm run demo', () => {
   it('desktop: launches the Electron binary against the simulated cluster, --port is the REST API port, and cleans up', async () => {
-    const electron = standInElectron(join(project.scratch, 'override'));
-    const result = await run('npm', ['run', 'demo', '--', '--port', '9123'], project.dir, env({ ELECTRON_OVERRIDE_DIST_PATH: electron.dir }));
+    const electron = standInElectron(join(copy().scratch, 'override'));
+    const result = await run('npm', ['run', 'demo', '--', '--port', '9123'], copy().dir, env({ ELECTRON_OVERRIDE_DIST_PATH: electron.dir }));
 
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(result.leftBehind).toBe(false);
@@ -45,7 +40,7 @@ describe('npm run demo', () => {
   });
 
   it('desktop without a binary: the one line, a non-zero exit, and no cluster started', async () => {
-    const result = await run('npm', ['run', 'demo'], project.dir, env());
+    const result = await run('npm', ['run', 'demo'], copy().dir, env());
 
     expect(result.code).not.toBe(0);
     expect(result.leftBehind).toBe(false);
@@ -58,11 +53,11 @@ describe('npm run demo', () => {
   it('--web --port N serves the app on port N and stops on SIGTERM', async () => {
     // Run directly (not through npm) so that the SIGTERM reaches the demo itself.
     // The built UI is there already, so that serve does not build it (what is tested is the port).
-    mkdirSync(join(project.dir, 'out', 'renderer'), { recursive: true });
-    writeFileSync(join(project.dir, 'out', 'renderer', 'index.html'), '<!doctype html><title>built UI</title>');
+    mkdirSync(join(copy().dir, 'out', 'renderer'), { recursive: true });
+    writeFileSync(join(copy().dir, 'out', 'renderer', 'index.html'), '<!doctype html><title>built UI</title>');
     const port = await freePort();
     let answer: { status: number; text: string } | undefined;
-    const result = await run(process.execPath, ['scripts/demo.ts', '--web', '--port', String(port)], project.dir, env(), {
+    const result = await run(process.execPath, ['scripts/demo.ts', '--web', '--port', String(port)], copy().dir, env(), {
       onStdout: (stdout, child) => {
         const url = /serving at (http\S+)/.exec(stdout)?.[1];
         if (!url || answer) return;

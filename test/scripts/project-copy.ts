@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const COPIED = ['main', 'preload', 'renderer', 'scripts', 'test/sim', 'package.json', 'electron.vite.config.ts', 'tsconfig.json', 'tsconfig.base.json', 'tsconfig.node.json', 'tsconfig.web.json'];
@@ -43,6 +44,16 @@ export function copyProject(): ProjectCopy {
     return { ...base, ELECTRON_MIRROR: 'http://127.0.0.1:9/', electron_config_cache: join(scratch, 'cache'), ...extra };
   };
   return { dir, scratch, env, close: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/** A project copy for the tests of one file: made before them, removed after them. */
+export function useProjectCopy(): () => ProjectCopy {
+  let project: ProjectCopy | undefined;
+  beforeAll(() => {
+    project = copyProject();
+  });
+  afterAll(() => project?.close());
+  return () => project!;
 }
 
 /**

@@ -3,22 +3,17 @@
 // project (see project-copy.ts), with a stand-in executable where the binary would be.
 import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyProject, run, standInElectron, type ProjectCopy } from './project-copy.ts';
+import { describe, expect, it } from 'vitest';
+import { run, standInElectron, useProjectCopy } from './project-copy.ts';
 
-let project: ProjectCopy;
-const env = (extra?: NodeJS.ProcessEnv) => project.env(extra);
-
-beforeAll(() => {
-  project = copyProject();
-});
-afterAll(() => project?.close());
+const copy = useProjectCopy();
+const env = (extra?: NodeJS.ProcessEnv) => copy().env(extra);
 
 describe('npm start', () => {
   it('launches the binary named by ELECTRON_OVERRIDE_DIST_PATH with the freshly built main entry', async () => {
-    const electron = standInElectron(join(project.scratch, 'override'));
+    const electron = standInElectron(join(copy().scratch, 'override'));
     const started = Date.now();
-    const result = await run('npm', ['start'], project.dir, env({ ELECTRON_OVERRIDE_DIST_PATH: electron.dir }));
+    const result = await run('npm', ['start'], copy().dir, env({ ELECTRON_OVERRIDE_DIST_PATH: electron.dir }));
 
     expect(result.stderr).not.toMatch(/Electron uninstall/);
     expect(result.code, result.stdout + result.stderr).toBe(0);
@@ -26,20 +21,20 @@ describe('npm start', () => {
     const record = JSON.parse(readFileSync(electron.record, 'utf8')) as { argv: string[]; cwd: string; env: NodeJS.ProcessEnv };
     // electron-vite runs `electron <app dir>`: Electron starts the app dir's package.json "main".
     const appDir = resolve(record.cwd, record.argv[0]!);
-    expect(appDir).toBe(project.dir);
+    expect(appDir).toBe(copy().dir);
     const main = join(appDir, (JSON.parse(readFileSync(join(appDir, 'package.json'), 'utf8')) as { main: string }).main);
-    expect(main).toBe(join(project.dir, 'out', 'main', 'index.js'));
+    expect(main).toBe(join(copy().dir, 'out', 'main', 'index.js'));
     expect(statSync(main).mtimeMs).toBeGreaterThanOrEqual(started - 1000);
     expect(readFileSync(main, 'utf8')).toMatch(/requestSingleInstanceLock/);
     // The preload is built too, and carries the contract's names without zod (preload/contract/names.ts).
-    const preload = readFileSync(join(project.dir, 'out', 'preload', 'index.cjs'), 'utf8');
+    const preload = readFileSync(join(copy().dir, 'out', 'preload', 'index.cjs'), 'utf8');
     expect(preload).toContain('listContexts');
     expect(preload).not.toMatch(/ZodError|\$ZodType/);
     expect(record.env.ELECTRON_RENDERER_URL).toMatch(/^http:\/\/localhost:\d+/);
   });
 
   it('without a binary and without network, says so in one line naming what works instead, and fails', async () => {
-    const result = await run('npm', ['start'], project.dir, env());
+    const result = await run('npm', ['start'], copy().dir, env());
 
     expect(result.code).not.toBe(0);
     expect(result.leftBehind).toBe(false);
