@@ -1,11 +1,14 @@
 // Electron entry: settings, the core (through the manager host), the window, IPC, the tray
 // and the optional REST API. The work is in main/core and main/shell.
 import { app, BrowserWindow, dialog } from 'electron';
+import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { toAppError } from './core/errors.ts';
 import { ManagerHost } from './core/host.ts';
 import { consoleLogger as log } from './core/log.ts';
+import { Startup } from './core/startup.ts';
 import { startRestServer } from './rest/server.ts';
 import type { AppOrigins } from './shell/app-url.ts';
 import { registerIpc } from './shell/ipc.ts';
@@ -27,10 +30,16 @@ let win: BrowserWindow | null = null;
 
 // A separate settings and state folder (the demo uses one, so that it never touches the
 // operator's own settings or usage journal); must be set before anything reads userData.
-if (process.env.MODEL_MANAGER_CONFIG_DIR) app.setPath('userData', process.env.MODEL_MANAGER_CONFIG_DIR);
+// app.setPath throws for a folder that does not exist yet.
+if (process.env.MODEL_MANAGER_CONFIG_DIR) {
+  mkdirSync(process.env.MODEL_MANAGER_CONFIG_DIR, { recursive: true });
+  app.setPath('userData', process.env.MODEL_MANAGER_CONFIG_DIR);
+}
 
 if (!app.requestSingleInstanceLock()) app.quit();
-else void app.whenReady().then(start, fail);
+// A cluster the app cannot reach or a missing kubeconfig is shown in the window (Startup);
+// `fail` is for the shell itself failing, and exits so that no invisible process keeps the lock.
+else void app.whenReady().then(start).catch(fail);
 
 function fail(err: unknown): void {
   const message = toAppError(err).message;
@@ -43,9 +52,18 @@ async function start(): Promise<void> {
   // Before the kubeconfig is read: its exec plugins must be on PATH.
   process.env.PATH = mergePath(process.env.PATH, await loginShellPath());
   const settings = desktopSettings();
-  const host = await ManagerHost.start({ settings, log, stateDir: app.getPath('userData') });
   hardenSession(origins, log);
-  const offIpc = registerIpc(host, origins, log);
+  // Until the core is up, every operation answers 503 with the reason and the window says what to do.
+  const startup = new Startup({
+    start: () => ManagerHost.start({ settings, log, stateDir: app.getPath('userData') }),
+    log,
+    pickKubeconfig: async () => {
+      const options = { title: 'Pick a kubeconfig', defaultPath: join(homedir(), '.kube'), properties: ['openFile', 'showHiddenFiles'] as ('openFile' | 'showHiddenFiles')[] };
+      const picked = win && !win.isDestroyed() ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+      return picked.canceled ? null : (picked.filePaths[0] ?? null);
+    },
+  });
+  const offIpc = registerIpc(startup, origins, log);
 
   const openWindow = () => {
     if (!win || win.isDestroyed()) {
@@ -63,10 +81,10 @@ async function start(): Promise<void> {
   };
 
   const rest = new RestSwitch(
-    (port) => startRestServer({ host: '127.0.0.1', port, getHandlers: () => host.handlers, events: host.events, token: settings.restToken(), staticDir: origins.rendererDir, log }),
+    (port) => startRestServer({ host: '127.0.0.1', port, getHandlers: () => startup.handlers, events: startup.events, token: settings.restToken(), staticDir: origins.rendererDir, log }),
     log,
   );
-  const tray = createTray({ handlers: host.handlers, events: host.events, settings, rest, openWindow, quit: () => app.quit() });
+  const tray = createTray({ handlers: startup.handlers, events: startup.events, settings, rest, openWindow, quit: () => app.quit() });
   const applyRest = () => {
     const s = settings.get();
     void rest.set(s.restEnabled, s.restPort).then(() => tray.update());
@@ -76,6 +94,7 @@ async function start(): Promise<void> {
   });
   applyRest();
 
+  // Registered before the core starts: a second launch during a slow start still finds the window.
   app.on('second-instance', openWindow);
   app.on('activate', openWindow);
   // Keep running in the tray when the window is closed.
@@ -86,7 +105,8 @@ async function start(): Promise<void> {
     event.preventDefault();
     tray.dispose();
     offIpc();
-    void Promise.allSettled([rest.close(), host.close()]).then(() => app.exit(0));
+    void Promise.allSettled([rest.close(), startup.close()]).then(() => app.exit(0));
   });
+  await startup.run();
   openWindow();
 }

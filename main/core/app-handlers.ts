@@ -3,8 +3,13 @@ import type { Handlers } from '../../preload/contract/index.ts';
 import { badRequest } from './errors.ts';
 import type { CoreContext } from './context.ts';
 
-export function createAppHandlers(ctx: CoreContext): Pick<Handlers, 'getSettings' | 'updateSettings' | 'listContexts'> {
+export function createAppHandlers(ctx: CoreContext): Pick<Handlers, 'getSettings' | 'updateSettings' | 'listContexts' | 'startupStatus' | 'retryStartup'> {
+  // A core that exists has started; main/core/startup.ts answers these while it has not.
+  const started = async () => ({ success: true as const, state: 'ready' as const, error: null, hints: [], kubeconfig: ctx.kube.source });
   return {
+    startupStatus: started,
+    retryStartup: started,
+
     getSettings: async () => ({ success: true, settings: ctx.settings.get() }),
 
     updateSettings: async (patch) => {

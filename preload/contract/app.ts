@@ -43,6 +43,18 @@ export interface ContextsResult {
   contexts: { name: string; cluster: string; namespace: string | null }[];
 }
 
+/** Whether the desktop app could start its core, and if not why and what to do. */
+export interface StartupResult {
+  success: true;
+  state: 'ready' | 'failed';
+  /** What went wrong (null when ready). */
+  error: string | null;
+  /** What the operator can do about it. */
+  hints: string[];
+  /** The kubeconfig the app reads (a path, or "in-cluster"). */
+  kubeconfig: string | null;
+}
+
 export const appOperations = {
   getSettings: op<{ success: true; settings: Settings }>()({
     input: empty,
@@ -58,5 +70,21 @@ export const appOperations = {
     input: empty,
     rest: { method: 'GET', path: '/api/contexts' },
     summary: 'Contexts of the kubeconfig in use',
+  }),
+  // IPC only: the REST API is served by a core that has started.
+  startupStatus: op<StartupResult>()({
+    input: empty,
+    summary: 'Whether the desktop app connected at start-up, and if not why',
+  }),
+  retryStartup: op<StartupResult>()({
+    input: z
+      .object({
+        /** Read this kubeconfig file from now on (as KUBECONFIG would say). */
+        kubeconfig: z.string().min(1).max(4096).optional(),
+        /** Ask the operator for the kubeconfig file in a file dialog first. */
+        pick: z.boolean().optional(),
+      })
+      .strict(),
+    summary: 'Try to start again after a start-up failure, optionally with another kubeconfig',
   }),
 };

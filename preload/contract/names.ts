@@ -26,6 +26,8 @@ export const operationNames = [
   'getSettings',
   'updateSettings',
   'listContexts',
+  'startupStatus',
+  'retryStartup',
 ] as const satisfies readonly OperationName[];
 
 // Declared once, in events.ts, which holds types and this list only (no zod).

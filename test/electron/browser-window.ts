@@ -172,11 +172,11 @@ export class WebContents extends EventEmitter {
         const value = await handler(event, ...values);
         // The answer crosses back by structured clone as well.
         const cloned = ipcClone(value);
-        record('ipc.invoke', { channel, url: senderFrame.url, isMainFrame, ok: true, value: cloned });
+        record('ipc.invoke', { channel, args: values, url: senderFrame.url, isMainFrame, ok: true, value: cloned });
         return { ok: true, value: cloned };
       } catch (err) {
         const e = err instanceof Error ? err : new Error(String(err));
-        record('ipc.invoke', { channel, url: senderFrame.url, isMainFrame, ok: false, error: e.message });
+        record('ipc.invoke', { channel, args: values, url: senderFrame.url, isMainFrame, ok: false, error: e.message });
         return { ok: false, error: `${e.name}: ${e.message}` };
       }
     }

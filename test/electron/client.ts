@@ -23,6 +23,7 @@ export interface DesktopApp {
   pid: number;
   state(): Promise<StandinState>;
   post<T = Record<string, unknown>>(path: string, body?: unknown): Promise<T>;
+  get<T = Record<string, unknown>>(path: string): Promise<T>;
   /** The page of the app's first window, driven over CDP. */
   page(): Promise<Page>;
   /** Resolves with the exit code. */
@@ -74,6 +75,7 @@ export async function launchDesktop(opts: LaunchOptions): Promise<DesktopApp> {
     pid: child.pid!,
     state: () => call<StandinState>('GET', '/state'),
     post: (path, body) => call('POST', path, body ?? {}),
+    get: (path) => call('GET', path),
     exited,
     output: () => out,
     async waitFor(what, test, timeoutMs = 15_000) {
@@ -89,7 +91,7 @@ export async function launchDesktop(opts: LaunchOptions): Promise<DesktopApp> {
       }
     },
     async page() {
-      const s = await app.waitFor('a loaded window', (st) => st.cdpUrl && st.windows.some((w) => !w.destroyed && w.url.startsWith('file:')) && st);
+      const s: StandinState = await app.waitFor('a loaded window', (st) => (st.cdpUrl && st.windows.some((w) => !w.destroyed && w.url.startsWith('file:')) ? st : null));
       cdp ??= await chromium.connectOverCDP(s.cdpUrl!);
       const want = s.windows.find((w) => !w.destroyed && w.url.startsWith('file:'))!.url;
       const page = cdp.contexts().flatMap((c) => c.pages()).find((p) => p.url() === want);
