@@ -1,7 +1,7 @@
 // `npm start` obtains the Electron binary through Electron's own mechanism, then runs
 // electron-vite dev with it; without a binary it says so in one line. Runs in a copy of the
 // project (see project-copy.ts), with a stand-in executable where the binary would be.
-import { readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run, standInElectron, useProjectCopy } from './project-copy.ts';
@@ -31,6 +31,18 @@ describe('npm start', () => {
     expect(preload).toContain('listContexts');
     expect(preload).not.toMatch(/ZodError|\$ZodType/);
     expect(record.env.ELECTRON_RENDERER_URL).toMatch(/^http:\/\/localhost:\d+/);
+  });
+
+  it('with ELECTRON_OVERRIDE_DIST_PATH naming a folder without the binary, says which path is missing, in the one line', async () => {
+    const empty = join(copy().scratch, 'empty');
+    mkdirSync(empty, { recursive: true });
+    const result = await run('npm', ['start'], copy().dir, env({ ELECTRON_OVERRIDE_DIST_PATH: empty }));
+
+    expect(result.code).not.toBe(0);
+    expect(result.leftBehind).toBe(false);
+    const lines = result.stderr.split('\n').filter((l) => l.trim());
+    expect(lines, result.stderr).toEqual([expect.stringContaining(`no Electron binary (${join(empty, 'electron')} does not exist)`)]);
+    expect(lines[0]).toContain('`npm run demo -- --web`');
   });
 
   it('without a binary and without network, says so in one line naming what works instead, and fails', async () => {
