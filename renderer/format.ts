@@ -48,3 +48,10 @@ export function age(iso: string | null | undefined, now = Date.now()): string {
 export function percent(value: number | null | undefined, digits = 1): string {
   return value === null || value === undefined || !Number.isFinite(value) ? '—' : `${value.toFixed(digits)}%`;
 }
+
+/** The Model column of a deployment: its model, what a plain Ollama serves, or nothing for other workloads. */
+export function servedModel(d: { model_server: boolean; model_id: string; server?: string }): string {
+  if (!d.model_server) return '—';
+  if (d.model_id) return d.model_id;
+  return d.server === 'ollama' ? 'any pulled model (Ollama)' : '—';
+}

@@ -136,6 +136,10 @@ export interface FitResult {
 export interface DeploymentInfo {
   name: string;
   namespace: string;
+  /**
+   * The model it serves: this app's annotation, else what its server is given ($MODEL, MODEL_ID,
+   * --model, -m); '' for a plain Ollama (it serves whatever is pulled into it); the name for other workloads.
+   */
   model_id: string;
   image: string;
   status: 'Running' | 'Starting' | 'Failed';
@@ -149,6 +153,8 @@ export interface DeploymentInfo {
   managed: boolean;
   /** Recognisably a model server (made by this app, an Ollama image, a MODEL variable, a known inference server): what the UI shows by default. */
   model_server: boolean;
+  /** The inference server it runs, when recognised ('ollama', 'vllm', 'text-generation-inference', 'llama.cpp'). */
+  server?: string;
   estimated_vram_gb?: number;
 }
 

@@ -23,9 +23,9 @@ export function podsByNamespace(pods: Iterable<PodLite>): Map<string, PodLite[]>
 // Images of inference servers an operator would call a model deployment (Ollama first).
 const MODEL_SERVER_IMAGE = /(^|[/_-])(ollama|vllm|text-generation-inference|tgi|llama[._-]?cpp|llama-server|localai|sglang|tritonserver|tensorrt-llm|lmdeploy)([/:@_-]|$)/i;
 
-/** Made by this app, or recognisably a model server: the image, a MODEL variable, the app's model label or annotation. */
+/** Made by this app, or recognisably a model server: its server or model (served-model.ts), the image, the app's model label or annotation. */
 export function isModelServer(d: DeploymentLite): boolean {
-  if (isManaged(d.labels) || d.labels[MODEL_LABEL] || d.annotations[MODEL_ID_ANNOTATION] || d.modelEnv) return true;
+  if (isManaged(d.labels) || d.labels[MODEL_LABEL] || d.annotations[MODEL_ID_ANNOTATION] || d.servedModel || d.server) return true;
   return MODEL_SERVER_IMAGE.test(d.image);
 }
 
@@ -43,7 +43,8 @@ export function describeDeployment(d: DeploymentLite, pods: PodLite[]): Deployme
   const info: DeploymentInfo = {
     name: d.name,
     namespace: d.namespace,
-    model_id: d.annotations[MODEL_ID_ANNOTATION] ?? d.modelEnv ?? d.labels[MODEL_LABEL] ?? d.name,
+    // A plain Ollama serves whatever is pulled into it: no one model (''), its server says what it is.
+    model_id: d.annotations[MODEL_ID_ANNOTATION] ?? d.servedModel ?? d.labels[MODEL_LABEL] ?? (d.server === 'ollama' ? '' : d.name),
     image: d.image,
     status: running ? 'Running' : failed ? 'Failed' : 'Starting',
     replicas: `${d.ready}/${d.desired}`,
@@ -53,6 +54,7 @@ export function describeDeployment(d: DeploymentLite, pods: PodLite[]): Deployme
     managed: isManaged(d.labels),
     model_server: isModelServer(d),
   };
+  if (d.server) info.server = d.server;
   if (reason) {
     info.reason = reason.reason;
     info.message = reason.message;

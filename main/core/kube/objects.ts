@@ -2,6 +2,7 @@
 // a few hundred bytes each instead of kilobytes (no managedFields, no specs it never reads).
 // Input is either a typed client-node object (dates as Date) or raw watch JSON (dates as strings).
 /* eslint-disable @typescript-eslint/no-explicit-any */
+import { servedModel, type ServerKind } from './served-model.ts';
 
 export interface NodeLite {
   kind: 'node';
@@ -45,7 +46,10 @@ export interface DeploymentLite {
   annotations: Record<string, string>;
   selector: Record<string, string>;
   image: string;
-  modelEnv: string | null;
+  /** The model its container serves, as its server takes it ($MODEL, MODEL_ID, --model, -m...). */
+  servedModel: string | null;
+  /** The inference server its container runs, when recognised. */
+  server: ServerKind | null;
   gpu: string;
   memory: string;
   desired: number;
@@ -130,7 +134,7 @@ export function trimDeployment(o: any): DeploymentLite {
   const gpuKey = Object.keys(res).find((k) => k.startsWith('nvidia.com/'));
   const conds: any[] = o?.status?.conditions ?? [];
   const bad = conds.find((c) => (c?.type === 'Progressing' && c?.reason === 'ProgressDeadlineExceeded') || (c?.type === 'ReplicaFailure' && c?.status === 'True'));
-  const modelEnv = (container?.env ?? []).find((e: any) => e?.name === 'MODEL')?.value;
+  const served = servedModel(container);
   return {
     kind: 'deployment',
     namespace: str(o?.metadata?.namespace),
@@ -141,7 +145,8 @@ export function trimDeployment(o: any): DeploymentLite {
     annotations: ownAnnotations(o?.metadata?.annotations),
     selector: strMap(o?.spec?.selector?.matchLabels),
     image: str(container?.image),
-    modelEnv: modelEnv ? str(modelEnv) : null,
+    servedModel: served.model,
+    server: served.server,
     gpu: gpuKey ? str(res[gpuKey]) : '0',
     memory: str(container?.resources?.limits?.memory ?? container?.resources?.requests?.memory) || '',
     desired: o?.spec?.replicas ?? 1,

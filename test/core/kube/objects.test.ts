@@ -36,6 +36,6 @@ describe('trimmed cache objects', () => {
       spec: { replicas: 1, selector: { matchLabels: { app: 'd' } }, template: { spec: { containers: [{ image: 'ollama/ollama', env: [{ name: 'MODEL', value: 'llama3.1:8b' }], resources: { requests: { memory: '8Gi', 'nvidia.com/gpu': '1' }, limits: { memory: '8Gi', 'nvidia.com/gpu': '1' } } }] } } },
       status: { readyReplicas: 0, conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'took too long' }] },
     });
-    expect(d).toMatchObject({ image: 'ollama/ollama', gpu: '1', memory: '8Gi', desired: 1, ready: 0, created: '2025-02-03T04:05:06Z', modelEnv: 'llama3.1:8b', failure: { reason: 'ProgressDeadlineExceeded', message: 'took too long' } });
+    expect(d).toMatchObject({ image: 'ollama/ollama', gpu: '1', memory: '8Gi', desired: 1, ready: 0, created: '2025-02-03T04:05:06Z', servedModel: 'llama3.1:8b', failure: { reason: 'ProgressDeadlineExceeded', message: 'took too long' } });
   });
 });
