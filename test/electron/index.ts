@@ -10,6 +10,7 @@ import { ipcMain } from './ipc-main.ts';
 import { clipboard, dialog, Notification, safeStorage, shell } from './misc.ts';
 import { session } from './session.ts';
 import { Menu, MenuItem, nativeImage, NativeImage, Tray } from './tray-menu.ts';
+import { record } from './records.ts';
 
 const destroyWindows = app.hooks.destroyAll;
 app.hooks.destroyAll = async () => {
@@ -18,6 +19,15 @@ app.hooks.destroyAll = async () => {
 };
 
 startControl();
+
+// Electron's main process reports an unhandled rejection as a warning and keeps running
+// (Node's "warn" mode; seen in https://github.com/electron/electron/issues/28691), so an app
+// whose start-up promise rejects stays alive without a window. The stand-in does the same,
+// and records it.
+process.on('unhandledRejection', (reason) => {
+  record('process.unhandledRejection', { message: reason instanceof Error ? reason.message : String(reason) });
+  console.error(`(electron) UnhandledPromiseRejectionWarning: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`);
+});
 
 // Renderer-only modules are absent in main: https://www.electronjs.org/docs/latest/tutorial/process-model
 export const contextBridge = undefined;
