@@ -125,7 +125,11 @@ export class ManagerHost {
     this.#applied = wanted;
     this.#forward(fresh);
     this.events.emit('clusterChanged', { kinds: ['nodes', 'pods', 'deployments'] });
+    // The old manager's pulls end as it closes: their last progress (cancelled, and why) still
+    // reaches the UI, so nothing disappears without a word.
+    const offPulls = old.ctx.events.on('pullProgress', (p) => this.events.emit('pullProgress', p));
     await old.close().catch((err) => this.#log.warn('APP', `closing the previous manager: ${toAppError(err).message}`));
+    offPulls();
   }
 
   #forward(manager: HostedManager): void {

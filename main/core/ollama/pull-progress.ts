@@ -87,9 +87,10 @@ export class PullTracker {
     this.progress.message = `error: ${message}`;
   }
 
-  cancel(now = Date.now()): void {
+  /** `why`: said after the percentage (a switch of namespace, the app quitting). */
+  cancel(now = Date.now(), why?: string): void {
     this.#finish('cancelled', now);
-    this.progress.message = `cancelled at ${this.progress.progress}%`;
+    this.progress.message = `cancelled at ${this.progress.progress}%${why ? `: ${why}` : ''}`;
   }
 
   succeed(now = Date.now()): void {

@@ -119,7 +119,8 @@ export class PullManager {
         throw Object.assign(new Error('the pull stream ended before success'), { code: 'ECONNRESET' });
       } catch (err) {
         if (pull.abort.signal.aborted) {
-          t.cancel();
+          const reason = pull.abort.signal.reason as Error | undefined;
+          t.cancel(Date.now(), reason?.message === 'cancelled' ? undefined : reason?.message);
           this.#log.info('PULL', `cancelled pull of ${model} at ${t.progress.progress}%`);
           this.#emit(pull, true);
           return;
@@ -157,9 +158,10 @@ export class PullManager {
     }
   }
 
-  async close(): Promise<void> {
+  /** Ends every running pull as cancelled, saying `why` (its progress event says so to the UI). */
+  async close(why = 'the app closed its connection to this Ollama; Ollama keeps what was downloaded, so pulling again resumes'): Promise<void> {
     clearInterval(this.#sweeper);
-    for (const p of this.#pulls.values()) if (!p.tracker.finished) p.abort.abort(new Error('closing'));
+    for (const p of this.#pulls.values()) if (!p.tracker.finished) p.abort.abort(new Error(why));
     await Promise.all([...this.#pulls.values()].map((p) => p.done.catch(() => {})));
   }
 }
