@@ -74,10 +74,16 @@ async function buildHandlers(ctx: CoreContext, closers: (() => Promise<void> | v
     loadedVramBytes: () => late(() => ollamaFacts, 'Ollama side').loadedVramBytes(),
     modelFacts: (model) => late(() => ollamaFacts, 'Ollama side').modelFacts(model),
     route: () => ollamaFacts?.route() ?? null,
+    version: async () => (await ollamaFacts?.version?.()) ?? null,
   };
   const gpuPort: GpuFacts = {
     freeVram: () => late(() => gpuFacts, 'cluster side').freeVram(),
     estimate: (model) => late(() => gpuFacts, 'cluster side').estimate(model),
+    // The catalogue's `fits` from the same fit check per free unit as the estimate route.
+    estimateFit: (model) => {
+      const gpu = late(() => gpuFacts, 'cluster side');
+      return gpu.estimateFit ? gpu.estimateFit(model) : gpu.estimate(model).then((estimate) => ({ estimate, fit: { fits: false, shortfall_gb: 0, message: 'fit not checked' } }));
+    },
   };
 
   const usage = await createUsageSide(ctx);

@@ -10,6 +10,8 @@ export interface OllamaFacts {
   modelFacts(model: string): Promise<{ sizeBytes: number; modelInfo: Record<string, unknown>; contextLength?: number; tensors?: { name?: string; type?: string; shape?: number[] }[]; quantization?: string } | null>;
   /** The route in use, null when none answers. */
   route(): OllamaRouteInfo | null;
+  /** What its /api/version says (its memory rules follow it); null when it does not answer. */
+  version?(): Promise<string | null>;
 }
 
 /** Provided by the cluster side (main/core/cluster, main/core/vram). */

@@ -123,6 +123,18 @@ export interface VramEstimate {
   assumption?: string;
 }
 
+/** The model on the shared Ollama that already runs: by its own version's rules and GPU. */
+export interface SharedOllamaEstimate {
+  /** What its /api/version said. */
+  ollama_version: string;
+  version_source: 'ollama-api-version';
+  /** Memory of the GPU its pod holds; null when no such pod is seen (then the default context says so). */
+  gpu_memory_gb: number | null;
+  /** namespace/name of the pod whose GPU that is. */
+  pod?: string;
+  estimate: VramEstimate;
+}
+
 /** Whether an estimate runs entirely on one GPU unit, and what would not fit. */
 export interface FitResult {
   fits: boolean;
@@ -212,7 +224,8 @@ export const clusterOperations = {
     summary: 'GPU VRAM capacity, allocation and use, per node, with recommendations',
   }),
   /** `capacity_note`: free VRAM is unknown or partial (RBAC), so `fits` is not confirmed. */
-  estimateVram: op<{ success: true; estimate: VramEstimate; fits: boolean; fit: FitResult; largest_free_gpu_gb: number; capacity_note?: string }>()({
+  /** `estimate`/`fit`: a new deployment (its image's Ollama version, the free unit it would get); `shared_ollama`: the same model on the shared Ollama. */
+  estimateVram: op<{ success: true; estimate: VramEstimate; fits: boolean; fit: FitResult; largest_free_gpu_gb: number; shared_ollama?: SharedOllamaEstimate; capacity_note?: string }>()({
     input: z.object({
       model: modelName,
       context_length: z.number({ error: 'must be a whole number of tokens' }).int('must be a whole number of tokens').min(256, 'must be at least 256 tokens').max(1_048_576, 'must be at most 1048576 tokens').optional(),

@@ -1,7 +1,7 @@
 // GPU status from the caches and Ollama's /api/ps; free VRAM and estimates for the Ollama side.
 // An operator limited to a namespace may not list nodes (capacity unknown) or pods in every
 // namespace (allocation counts only theirs): the answer says so instead of failing.
-import type { GpuInfo, GpuStatusResult, ListScope, VramEstimate } from '../../../preload/contract/index.ts';
+import type { GpuInfo, GpuStatusResult, ListScope, SharedOllamaEstimate, VramEstimate } from '../../../preload/contract/index.ts';
 import type { EstimateOptions } from '../vram/estimate.ts';
 import { fitAcrossUnits, freeUnits, type UnitFit } from '../vram/fit.ts';
 import { versionOfImage } from '../vram/ollama-rules.ts';
@@ -10,7 +10,11 @@ import type { ClusterCaches } from '../kube/caches.ts';
 import { kubeMessage } from '../kube/client.ts';
 import type { CoreContext } from '../context.ts';
 import type { GpuFacts, OllamaFacts } from '../ports.ts';
-import { computeGpuInfo, modelFacts, recommendations, type ManifestSource } from '../vram/index.ts';
+import { computeGpuInfo, modelFacts, nodeGpuGroups, recommendations, type ManifestSource } from '../vram/index.ts';
+import { estimate } from '../vram/estimate.ts';
+import { factsFromShow } from '../vram/model-facts.ts';
+import { round2 } from '../vram/units.ts';
+import { within } from '../within.ts';
 
 /** GPU facts with what they cover. `nodesForbidden`: capacity is unknown (0), not absent. */
 export interface GpuSnapshot {
@@ -113,6 +117,39 @@ export class GpuView implements GpuFacts {
     const [facts, view] = await Promise.all([modelFacts(model, { ollama: this.#ollama, registry: this.#registry }), this.view(false)]);
     const r = fitAcrossUnits(facts, view.nodesForbidden ? [] : freeUnits(view.info), { ...o, ollamaVersion: this.deployVersion() });
     return { ...r, info: view.info, nodesForbidden: Boolean(view.nodesForbidden), note: view.note };
+  }
+
+  /**
+   * The same model on the shared Ollama: by the rules of the version its /api/version reports,
+   * at the context it runs the model with when loaded, else that version's default for the
+   * GPU its pod holds. Null when it does not answer.
+   */
+  async sharedEstimate(model: string, o: Omit<EstimateOptions, 'gpuMemoryGiB' | 'ollamaVersion'> = {}): Promise<SharedOllamaEstimate | null> {
+    const version = await within(this.#ollama.version?.(), 2000, null);
+    if (!version) return null;
+    const raw = await within(this.#ollama.modelFacts(model), 3000, null);
+    const facts = raw && raw.sizeBytes > 0 ? factsFromShow(model, raw) : await modelFacts(model, { registry: this.#registry });
+    const gpu = this.#sharedOllamaGpu();
+    const loaded = raw?.contextLength;
+    const e = estimate(facts, { ...(loaded ? { context_length: loaded } : {}), ...o, gpuMemoryGiB: gpu?.gb ?? null, ollamaVersion: version });
+    if (loaded && o.context_length === undefined) e.context_note = `${loaded} tokens: the context the shared Ollama runs it with now (its /api/ps)`;
+    return { ollama_version: version, version_source: 'ollama-api-version', gpu_memory_gb: gpu ? round2(gpu.gb) : null, ...(gpu ? { pod: gpu.pod } : {}), estimate: e };
+  }
+
+  /** Memory of the GPU unit(s) the shared Ollama's pod holds (pods labelled app=ollama in the app's namespace). */
+  #sharedOllamaGpu(): { gb: number; pod: string } | null {
+    const ns = this.#ctx.kube.namespace;
+    for (const pod of this.#caches.pods.values()) {
+      if (pod.namespace !== ns || !pod.nodeName || pod.phase !== 'Running') continue;
+      if (pod.labels.app !== 'ollama' && pod.labels['app.kubernetes.io/name'] !== 'ollama') continue;
+      const node = [...this.#caches.nodes.values()].find((n) => n.name === pod.nodeName);
+      if (!node) continue;
+      for (const g of nodeGpuGroups(node, this.#ctx.settings.get().defaultVramGb)) {
+        const n = pod.gpuRequests[g.resource] ?? 0;
+        if (n > 0) return { gb: n * g.addressable_gb, pod: `${pod.namespace}/${pod.name}` };
+      }
+    }
+    return null;
   }
 
   /** The estimate on the unit a new deployment would get (see estimateFit). */

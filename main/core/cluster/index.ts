@@ -22,15 +22,16 @@ export async function createClusterSide(ctx: CoreContext, ollama: OllamaFacts): 
     health: healthCheck(ctx, caches, ollama),
     gpuStatus: () => gpu.status(),
     estimateVram: async ({ model, context_length, parallel, kv_cache_type }) => {
-      const r = await gpu.estimateFit(model, {
+      const o = {
         ...(context_length !== undefined ? { context_length } : {}),
         ...(parallel !== undefined ? { parallel } : {}),
         ...(kv_cache_type !== undefined ? { kv_cache_type } : {}),
-      });
+      };
+      const [r, shared] = await Promise.all([gpu.estimateFit(model, o), gpu.sharedEstimate(model, o)]);
       const largest = r.info.largest_free_gpu_gb;
       // With nodes forbidden the fit is unknown: `fits` stays false (not confirmed) and the note says why.
       const fit = r.nodesForbidden ? { ...r.fit, fits: false, message: `Not confirmed: free VRAM is unknown. ${r.fit.message}` } : r.fit;
-      return { success: true, estimate: r.estimate, fits: fit.fits, fit, largest_free_gpu_gb: largest, ...(r.note ? { capacity_note: r.note } : {}) };
+      return { success: true, estimate: r.estimate, fits: fit.fits, fit, largest_free_gpu_gb: largest, ...(shared ? { shared_ollama: shared } : {}), ...(r.note ? { capacity_note: r.note } : {}) };
     },
     listDeployments: async () => {
       await caches.ready(['deployments', 'pods']);

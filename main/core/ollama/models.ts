@@ -131,7 +131,13 @@ export async function deleteModel(client: OllamaClient, model: string): Promise<
 }
 
 export function ollamaFacts(client: OllamaClient, lists: OllamaLists): OllamaFacts {
+  // The version changes only with a new image: asked once a minute at most.
+  const version = new Kept(async () => {
+    const r = await client.json<{ version?: unknown }>({ method: 'GET', path: '/api/version', safe: true, what: 'read the Ollama version', signal: AbortSignal.timeout(2000) });
+    return typeof r.version === 'string' && r.version !== '' ? r.version : null;
+  }, 60_000);
   return {
+    version: () => version.get(false).catch(() => null),
     async loadedVramBytes() {
       try {
         return (await lists.ps()).reduce((sum, m) => sum + (typeof m.size_vram === 'number' ? m.size_vram : 0), 0);
