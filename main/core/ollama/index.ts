@@ -37,7 +37,7 @@ export async function createOllamaSideWith(
     keepFinishedMs: opts.keepFinishedMs ?? 10 * 60_000,
     eventIntervalMs: opts.eventIntervalMs ?? 250,
     idleTimeoutMs: opts.idleTimeoutMs ?? 120_000,
-    resumes: opts.resumes ?? 2,
+    reconnectForMs: opts.reconnectForMs ?? 300_000,
   });
   const lists = new OllamaLists(client);
   // What Ollama holds changes when a pull ends (even a failed one may have left layers) or a model is

@@ -17,8 +17,25 @@ export interface PullOptions {
   eventIntervalMs: number;
   /** Longest silence in a pull stream before it counts as lost (default 120 s). */
   idleTimeoutMs: number;
-  /** Times a pull whose connection dropped is resumed (default 2). */
-  resumes: number;
+  /**
+   * How long a pull that has started keeps reconnecting, with backoff, after its connection
+   * dropped (an API server outage, a port-forward to a restarted pod) without progress before
+   * it counts as failed (default 5 minutes). Ollama keeps the bytes, so each retry resumes.
+   */
+  reconnectForMs: number;
+}
+
+/** Backoff between reconnects: 0.5 s, 1 s, 2 s ... up to 15 s. */
+const backoffMs = (attempt: number) => Math.min(15_000, 500 * 2 ** Math.max(0, attempt - 1));
+
+/** An answer from the way to Ollama (API server, proxy) rather than from Ollama: worth retrying. */
+function transientAnswer(status: number, text: string): boolean {
+  if (status === 502 || status === 503 || status === 504) return true;
+  try {
+    return (JSON.parse(text) as { kind?: unknown }).kind === 'Status';
+  } catch {
+    return false;
+  }
 }
 
 interface Pull {
@@ -86,9 +103,11 @@ export class PullManager {
 
   async #run(pull: Pull, model: string): Promise<void> {
     const t = pull.tracker;
-    let resumes = 0;
+    // Once Ollama has begun the pull, a lost connection is retried; before, it is an error at once.
+    let started = false;
+    let lastProgressAt = Date.now();
+    let attempt = 0;
     for (;;) {
-      let moved = false;
       try {
         const res = await this.#client.request({
           method: 'POST',
@@ -102,12 +121,15 @@ export class PullManager {
         });
         if (res.status >= 400) {
           const text = await responseText(res).catch(() => '');
+          if (started && transientAnswer(res.status, text)) throw Object.assign(new Error(errorMessage(text, res.status)), { code: 'ECONNRESET' });
           return this.#fail(pull, errorMessage(text, res.status));
         }
         for await (const obj of ndjson(res.body)) {
           if (typeof obj.error === 'string') return this.#fail(pull, obj.error);
           const changed = t.update(obj);
-          moved = true;
+          started = true;
+          lastProgressAt = Date.now();
+          attempt = 0;
           this.#emit(pull, changed);
           if (t.progress.status === 'success') {
             t.succeed();
@@ -125,12 +147,16 @@ export class PullManager {
           this.#emit(pull, true);
           return;
         }
-        // The connection dropped mid-pull: Ollama keeps the bytes, so asking again resumes.
-        if (moved && resumes < this.#opts.resumes) {
-          resumes++;
-          this.#log.warn('PULL', `pull of ${model} lost its connection (${describe(err)}); resuming (${resumes}/${this.#opts.resumes})`);
-          await new Promise((r) => setTimeout(r, 300));
-          if (!pull.abort.signal.aborted) continue;
+        // The connection dropped mid-pull: Ollama keeps the bytes, so asking again resumes,
+        // for as long as the way to Ollama may come back.
+        if (started && Date.now() - lastProgressAt < this.#opts.reconnectForMs) {
+          attempt++;
+          const wait = backoffMs(attempt);
+          this.#log.warn('PULL', `pull of ${model} lost its connection (${describe(err)}); retrying in ${wait} ms (attempt ${attempt})`);
+          t.progress.message = `connection lost (${describe(err)}); retrying in ${Math.ceil(wait / 1000)} s, Ollama keeps what was downloaded`;
+          this.#emit(pull, true);
+          await sleepUnless(wait, pull.abort.signal);
+          continue;
         }
         return this.#fail(pull, err instanceof Error && 'status' in err ? err.message : `connection to Ollama lost: ${describe(err)}`);
       }
@@ -164,4 +190,17 @@ export class PullManager {
     for (const p of this.#pulls.values()) if (!p.tracker.finished) p.abort.abort(new Error(why));
     await Promise.all([...this.#pulls.values()].map((p) => p.done.catch(() => {})));
   }
+}
+
+/** Waits `ms`, or less when `signal` aborts (the loop then sees the abort). */
+function sleepUnless(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
 }

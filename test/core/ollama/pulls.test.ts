@@ -138,6 +138,21 @@ describe('pulls', () => {
     }
   });
 
+  it('outlives an API server outage: the stream is retried with backoff and the pull finishes', async () => {
+    await dispatch(h(), 'pullModel', { model: 'llama3.1:8b' });
+    await until(() => progressOf('llama3.1:8b'), (p) => !!p && p.completed > 0);
+    // Longer than the old give-up (two 300 ms retries); the service proxy's API server is gone.
+    await sim.kube.stop();
+    await new Promise((r) => setTimeout(r, 1500));
+    const during = await progressOf('llama3.1:8b');
+    expect(during?.status).not.toBe('error');
+    await sim.kube.start();
+    const p = await until(() => progressOf('llama3.1:8b'), terminal, 30_000);
+    expect(p).toMatchObject({ status: 'success', progress: 100 });
+    expect(w.ctx.lines.some((l) => /^\[PULL\] pull of llama3\.1:8b lost its connection .*retrying in \d+ ms/.test(l))).toBe(true);
+    expect(sim.ollama.state.installed()).toContain('llama3.1:8b');
+  });
+
   it('reports an error when Ollama cannot be reached, and drops finished entries after a while', async () => {
     const w2 = await makeWorld(sim.kube, { routes: ['explicit'], ollamaUrl: 'http://127.0.0.1:9', pulls: { keepFinishedMs: 300 } });
     try {
