@@ -176,6 +176,21 @@ describe('Ollama wire format', () => {
     expect(at8k.size_vram).toBe(at8k.size);
   });
 
+  it('reports its version and takes a new version, GPU memory and environment through /_sim/runtime (like a restarted Ollama)', async () => {
+    expect(JSON.parse((await call('GET', '/api/version')).text)).toEqual({ version: '0.12.6' });
+    const set = await call('POST', '/_sim/runtime', { version: '0.15.5', gpuMemoryGiB: 40 });
+    expect(set.status).toBe(200);
+    expect(JSON.parse((await call('GET', '/api/version')).text)).toEqual({ version: '0.15.5' });
+    // 0.15.5 on 40 GiB: 32768 tokens by default.
+    await call('POST', '/api/generate', { model: 'llama3.2:1b' });
+    const ps = JSON.parse((await call('GET', '/api/ps')).text) as { models: { name: string; context_length: number }[] };
+    expect(ps.models.find((m) => m.name === 'llama3.2:1b')?.context_length).toBe(32768);
+    expect((await call('POST', '/_sim/runtime', { parallel: 0 })).status).toBe(400);
+    expect((await call('POST', '/_sim/runtime', { kvCacheType: 'q5' })).status).toBe(400);
+    await call('POST', '/_sim/runtime', { version: '0.12.6', gpuMemoryGiB: 24 });
+    expect(sim.state.loaded()).toEqual([]);
+  });
+
   it('bad JSON and wrong types are 400 with an error body', async () => {
     expect(await call('POST', '/api/generate', '{"model":')).toMatchObject({ status: 400, text: '{"error":"unexpected EOF"}' });
     expect(await call('POST', '/api/generate', 'xyz')).toMatchObject({ status: 400, text: '{"error":"invalid character \'x\' looking for beginning of value"}' });

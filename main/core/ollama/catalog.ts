@@ -9,6 +9,7 @@ import { bytesToGib, round2 } from '../../../preload/contract/units.ts';
 import type { GpuFacts } from '../ports.ts';
 import { within } from '../within.ts';
 import { CURATED, type CatalogueModel } from '../vram/catalogue.ts';
+import { estimateFromManifest, estimateFromName } from '../vram/estimate.ts';
 import { DEFAULT_REGISTRY_URL, registryManifests, type ManifestLookup, type ManifestSource } from '../vram/registry.ts';
 import type { OllamaLists } from './models.ts';
 import { sameModel } from './models.ts';
@@ -52,7 +53,7 @@ export class Catalog {
       // GiB like every memory figure; the curated download sizes are in 1e9 bytes.
       const size_gb = round2(bytesToGib(registryBytes ?? m.downloadGb * 1e9));
       const got = estimates[i];
-      const estimate = got?.estimate ?? fallbackEstimate(m, size_gb);
+      const estimate = got?.estimate ?? fallbackEstimate(m, registryBytes);
       entries.push({
         name: m.name,
         description: m.description,
@@ -101,18 +102,8 @@ export class Catalog {
   async close(): Promise<void> {}
 }
 
-/** When the cluster side cannot estimate in time: weights from the download size, a 4k-context KV cache and runtime overhead. */
-export function fallbackEstimate(m: Pick<CatalogueModel, 'name'>, sizeGb: number): VramEstimate {
-  const kv = 0.5;
-  const overhead = 0.5;
-  return {
-    model: m.name,
-    required_vram_gb: Math.round((sizeGb + kv + overhead) * 10) / 10,
-    weights_gb: sizeGb,
-    kv_cache_gb: kv,
-    overhead_gb: overhead,
-    context_length: 4096,
-    method: 'name',
-    detail: 'download size plus about 0.5 GiB of KV cache (4k context) and 0.5 GiB of runtime overhead; the cluster estimate did not answer in time',
-  };
+/** When the cluster side cannot estimate in time: the same estimator on the registry's size (else the catalogue row), at 4,096 tokens. */
+export function fallbackEstimate(m: Pick<CatalogueModel, 'name'>, registryBytes?: number): VramEstimate {
+  const e = registryBytes ? estimateFromManifest(m.name, registryBytes, { context_length: 4096 }) : estimateFromName(m.name, { context_length: 4096 });
+  return { ...e, detail: `${e.detail}; the cluster estimate did not answer in time, so the fit on the free units is not checked` };
 }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { CATALOGUE, CURATED, findCatalogueModel } from '../../../main/core/vram/catalogue.ts';
 import { estimateFromName } from '../../../main/core/vram/estimate.ts';
 import { findLibraryModel, weightsBytes } from '../../sim/ollama/library.ts';
+import { fallbackEstimate } from '../../../main/core/ollama/catalog.ts';
 
 // llama3.1 8b/70b/405b and llama3.3:70b as REFERENCE computes them from the tensor shapes (the README rounds them down).
 const REFERENCE_SIZES: [string, number][] = [
@@ -52,6 +53,14 @@ describe('the model table', () => {
         expect({ quant: spec.quant, blocks: spec.blocks, kvHeads: spec.kvHeads, vocab: spec.vocab, context: spec.context, tied: spec.tied ?? false, window: spec.slidingWindow ?? 0 }, tag)
           .toEqual({ quant: m.quant, blocks: m.blocks, kvHeads: m.kvHeads, vocab: m.vocab, context: m.context, tied: m.tied ?? false, window: m.slidingWindow ?? 0 });
       }
+    }
+  });
+
+  it("gives the catalogue, when the cluster side is late, the estimator's own figure and says the fit is not checked", () => {
+    for (const m of CURATED) {
+      const e = fallbackEstimate(m);
+      expect(e.required_vram_gb, m.name).toBe(estimateFromName(m.name, { context_length: 4096 }).required_vram_gb);
+      expect(e.detail).toMatch(/did not answer in time/);
     }
   });
 });
