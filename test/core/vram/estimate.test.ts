@@ -209,6 +209,28 @@ describe('estimateFromOllamaFacts', () => {
   });
 });
 
+describe('facts from /api/show', () => {
+  const info = { 'general.architecture': 'llama', 'general.file_type': 15, 'llama.block_count': 16, 'llama.attention.head_count': 32, 'llama.attention.head_count_kv': 8, 'llama.embedding_length': 2048, 'llama.vocab_size': 128256, 'llama.context_length': 131072 };
+
+  it('reads token_embd and a tied output from the tensors when Ollama lists them', () => {
+    const tensors = [{ name: 'token_embd.weight', type: 'Q6_K', shape: [2048, 128256] }, { name: 'blk.0.attn_q.weight', type: 'Q4_K', shape: [2048, 2048] }];
+    const tied = estimateFromOllamaFacts('x:1b', { sizeBytes: 1e9, modelInfo: info, tensors }, { context_length: 4096 });
+    // No output.weight: the output reuses token_embd, and a copy goes on the GPU: the whole file is there.
+    expect(tied.weights_gb).toBeCloseTo(1e9 / GIB, 2);
+    const untied = estimateFromOllamaFacts('x:1b', { sizeBytes: 1e9, modelInfo: info, tensors: [...tensors, { name: 'output.weight', type: 'Q6_K', shape: [2048, 128256] }] }, { context_length: 4096 });
+    expect(untied.weights_gb).toBeCloseTo((1e9 - 2048 * 128256 * (210 / 256)) / GIB, 2);
+    expect(untied.detail).toContain('token_embd from /api/show tensors');
+  });
+
+  it('counts sliding-window layers as such (gemma3: five of six layers keep the window plus a batch)', () => {
+    const g3 = { 'general.architecture': 'gemma3', 'gemma3.block_count': 62, 'gemma3.attention.head_count': 32, 'gemma3.attention.head_count_kv': 16, 'gemma3.attention.key_length': 128, 'gemma3.embedding_length': 5376, 'gemma3.vocab_size': 262208, 'gemma3.context_length': 131072, 'gemma3.attention.sliding_window': 1024 };
+    const e = estimateFromOllamaFacts('gemma3:27b', { sizeBytes: 17e9, modelInfo: g3 }, { context_length: 32768 });
+    // 10 global layers × 32768 cells + 52 sliding layers × (1024 + 1024 ubatch) cells, 2 × 16 × 128 × 2 bytes each.
+    expect(e.kv_cache_gb).toBeCloseTo(((10 * 32768 + 52 * 2048) * 2 * 16 * 128 * 2) / GIB, 2);
+    expect(e.detail).toMatch(/52 of 62 layers sliding-window: 2048 cells/);
+  });
+});
+
 describe('estimateVram sources', () => {
   let server: Server;
   let base = '';
