@@ -38,3 +38,13 @@ export function isAppUrl(raw: string | null | undefined, origins: AppOrigins): b
   }
   return false;
 }
+
+/**
+ * The URL an IPC message speaks for: its frame's, when that frame is the window's top frame
+ * (Electron's WebFrameMain has `parent` null there). A sub-frame (an iframe) never speaks for
+ * the app, whatever its URL; a frame that is gone (null) neither.
+ */
+export function topFrameUrl(frame: { url: string; parent: unknown } | null | undefined): string | null {
+  if (!frame || frame.parent) return null;
+  return frame.url;
+}

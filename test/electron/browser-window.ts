@@ -94,6 +94,10 @@ export class WebContents extends EventEmitter {
   readonly #token = `__electronStandinDeliver_${randomBytes(6).toString('hex')}`;
   readonly #binding = `__electronStandinIpc_${randomBytes(6).toString('hex')}`;
   readonly page: Promise<Page>;
+  /** The raw IPC channel's name in the page, for tests that play a hostile frame. */
+  get ipcBinding(): string {
+    return this.#binding;
+  }
   #windowOpenHandler: WindowOpenHandler | null = null;
   /** The URL loadURL is loading: its navigation is not a `will-navigate` (the docs say so). */
   #programmatic: string | null = null;
@@ -533,7 +537,7 @@ export class BrowserWindow extends EventEmitter {
 
   /** For the control channel. */
   snapshot() {
-    return { id: this.id, url: this.webContents.getURL(), title: this.#title, visible: this.#visible, focused: this.#focused, destroyed: this.#destroyed, shows: this.shows, focuses: this.focuses, options: this.options };
+    return { id: this.id, ipcBinding: this.webContents.ipcBinding, url: this.webContents.getURL(), title: this.#title, visible: this.#visible, focused: this.#focused, destroyed: this.#destroyed, shows: this.shows, focuses: this.focuses, options: this.options };
   }
 
   static snapshots() {

@@ -14,7 +14,7 @@ export interface StandinState {
   ready: boolean;
   hasLock: boolean;
   cdpUrl: string | null;
-  windows: { id: number; url: string; title: string; visible: boolean; focused: boolean; destroyed: boolean; shows: number; focuses: number; options: Record<string, unknown> }[];
+  windows: { id: number; ipcBinding: string; url: string; title: string; visible: boolean; focused: boolean; destroyed: boolean; shows: number; focuses: number; options: Record<string, unknown> }[];
   trays: { tooltip: string; title: string; destroyed: boolean; menu: { label: string; type: string; checked: boolean; enabled: boolean }[] | null; tooltips: string[] }[];
   records: { at: number; kind: string; [k: string]: unknown }[];
 }

@@ -164,6 +164,34 @@
     return null;
   };
 
+  // Links and forms that target a new window go to the same handler
+  // (https://www.electronjs.org/docs/latest/api/web-contents#contentssetwindowopenhandlerhandler:
+  // "a link with target=_blank, shift+clicking on a link, or submitting a form with <form target=_blank>").
+  var selfTargets = { '': 1, _self: 1, _top: 1, _parent: 1 };
+  document.addEventListener(
+    'click',
+    function (event) {
+      var el = event.target && event.target.closest ? event.target.closest('a[href]') : null;
+      if (!el) return;
+      var target = el.getAttribute('target') || '';
+      if (selfTargets[target] && !event.shiftKey) return;
+      event.preventDefault();
+      void binding('window-open', el.href, target, '');
+    },
+    true,
+  );
+  document.addEventListener(
+    'submit',
+    function (event) {
+      var form = event.target;
+      var target = (form && form.getAttribute && form.getAttribute('target')) || '';
+      if (selfTargets[target]) return;
+      event.preventDefault();
+      void binding('window-open', form.action, target, '');
+    },
+    true,
+  );
+
   // A sandboxed preload's require: electron (renderer modules), events, timers, url only.
   var modules = { electron: { contextBridge: contextBridge, ipcRenderer: ipcRenderer } };
   function require(id) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pathToFileURL } from 'node:url';
-import { isAppUrl } from '../../main/shell/app-url.ts';
+import { isAppUrl, topFrameUrl } from '../../main/shell/app-url.ts';
 
 const rendererDir = '/opt/app/resources/app.asar/out/renderer';
 const page = pathToFileURL(`${rendererDir}/index.html`).href;
@@ -33,5 +33,14 @@ describe('isAppUrl', () => {
     expect(isAppUrl('http://localhost:5174/index.html', origins)).toBe(false);
     expect(isAppUrl('http://127.0.0.1:5173/', origins)).toBe(false);
     expect(isAppUrl(page, origins)).toBe(true);
+  });
+});
+
+describe('topFrameUrl', () => {
+  it('is the URL of a top frame only', () => {
+    const top = { url: page, parent: null };
+    expect(topFrameUrl(top)).toBe(page);
+    expect(topFrameUrl({ url: page, parent: top })).toBeNull();
+    expect(topFrameUrl(null)).toBeNull();
   });
 });
