@@ -23,7 +23,8 @@ export interface SimCluster {
 
 export async function startSimCluster(opts: SimClusterOptions = {}): Promise<SimCluster> {
   const { ollama: ollamaOpts, kubeconfigPath, ...kubeOpts } = opts;
-  const ollama = await startOllamaSim(ollamaOpts ?? {});
+  // The seeded ollama pod is scheduled to the H100 (81559 MiB): its Ollama sees that GPU.
+  const ollama = await startOllamaSim({ gpuMemoryGiB: 81559 / 1024, ...ollamaOpts });
   let kube: KubeSim;
   try {
     kube = await startKubeSim({ ...kubeOpts, ollamaUrl: ollama.url });
