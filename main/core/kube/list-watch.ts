@@ -14,6 +14,14 @@ const BACKOFF_MAX_MS = 5_000;
 const FORBIDDEN_RETRY_MS = 60_000;
 /** A watch with no traffic for this long is assumed dead and reopened. */
 const WATCH_IDLE_MS = 90_000;
+/**
+ * A watch asks for bookmarks, which the API server sends at a steady pace (about a minute;
+ * whatever this server does is learned from the gaps between them). A watch silent for
+ * SILENCE_FACTOR gaps is dead though its connection looks open, and is reopened then rather
+ * than after client-node's idle timeout.
+ */
+const SILENCE_FACTOR = 1.5;
+const SILENCE_MIN_MS = 1_000;
 
 export interface ListPage {
   items: unknown[];
@@ -274,17 +282,44 @@ export class ListWatchCache<T> {
     }
   }
 
+  /** The longest recent gap between two bookmarks (null until two were seen). */
+  #bookmarkGapMs: number | null = null;
+
+  /** How long a watch may stay silent before it counts as dead. */
+  get silenceLimitMs(): number {
+    return this.#bookmarkGapMs === null ? WATCH_IDLE_MS : Math.min(WATCH_IDLE_MS, Math.max(SILENCE_MIN_MS, this.#bookmarkGapMs * SILENCE_FACTOR));
+  }
+
   #watchOnce(fromRv: string): Promise<WatchEnd> {
     let rv = fromRv;
     const opened = Date.now();
     let events = 0;
+    let lastHeard = opened;
+    let lastBookmark: number | null = null;
     return new Promise<WatchEnd>((resolve) => {
       let ended = false;
       let gone = false;
+      let silent = false;
       let failure: unknown = null;
+      // Re-armed after each check and each bookmark, so a limit learned meanwhile applies at once.
+      let watchdog: NodeJS.Timeout | undefined;
+      const arm = () => {
+        clearTimeout(watchdog);
+        watchdog = setTimeout(check, Math.max(250, Math.min(5_000, this.silenceLimitMs / 4)));
+        watchdog.unref();
+      };
+      const check = () => {
+        const quiet = Date.now() - lastHeard;
+        if (quiet <= this.silenceLimitMs) return arm();
+        silent = true;
+        this.#kube.log.warn('CACHE', `${this.spec.kind}: watch silent for ${Math.round(quiet / 100) / 10} s (no event, no bookmark); reopening it`);
+        this.#abort?.abort();
+      };
+      arm();
       const end = (result: WatchEnd) => {
         if (ended) return;
         ended = true;
+        clearTimeout(watchdog);
         this.#setWatching(false);
         resolve(result);
       };
@@ -300,8 +335,15 @@ export class ListWatchCache<T> {
           return;
         }
         events++;
+        lastHeard = Date.now();
         if (o?.metadata?.resourceVersion) rv = o.metadata.resourceVersion;
-        if (type === 'BOOKMARK') return;
+        if (type === 'BOOKMARK') {
+          // Learned per watch session and kept: the pace is the server's, not the session's.
+          if (lastBookmark !== null) this.#bookmarkGapMs = Math.max(lastHeard - lastBookmark, (this.#bookmarkGapMs ?? 0) * 0.9);
+          lastBookmark = lastHeard;
+          if (!ended) arm();
+          return;
+        }
         const item = this.spec.trim(obj);
         const key = this.spec.key(item);
         if (type === 'DELETED') this.#items.delete(key);
@@ -313,8 +355,8 @@ export class ListWatchCache<T> {
         const short = events === 0 && Date.now() - opened < 1000;
         if (gone || e?.statusCode === 410) return end({ kind: 'gone', short });
         if (failure) return end({ kind: 'error', error: failure, rv });
-        // The idle timer fired: reopen from where we were; a dead server shows on the reopen.
-        if (!err || e?.name === 'TimeoutError' || this.#stopped) return end({ kind: 'closed', rv, short });
+        // The idle timer or the silence watchdog fired: reopen from where we were; a dead server shows on the reopen.
+        if (!err || silent || e?.name === 'TimeoutError' || this.#stopped) return end({ kind: 'closed', rv, short });
         end({ kind: 'error', error: err, rv });
       };
       watch

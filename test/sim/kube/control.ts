@@ -37,6 +37,8 @@ export async function handleControl(ctx: SimContext, hooks: ControlHooks, pathna
       if (typeof body.errorRate === 'number') f.errorRate = Math.min(1, Math.max(0, body.errorRate));
       if (body.errorStatus === 500 || body.errorStatus === 429 || body.errorStatus === 503) f.errorStatus = body.errorStatus;
       if (typeof body.forceGone === 'boolean') f.forceGone = body.forceGone;
+      if (typeof body.bookmarkIntervalMs === 'number' && body.bookmarkIntervalMs >= 10) f.bookmarkIntervalMs = body.bookmarkIntervalMs;
+      if (body.silenceWatches) f.silenceWatches();
       if (body.dropWatches) f.dropWatches({ graceful: body.dropWatches === 'graceful' });
       const race = body.raceNextUpdates as { resource?: unknown; namespace?: unknown; name?: unknown; count?: unknown } | undefined;
       if (race && typeof race.resource === 'string' && typeof race.name === 'string') {

@@ -22,6 +22,13 @@ export interface Faults {
   errorRate: number;
   errorStatus: 500 | 429 | 503;
   forceGone: boolean;
+  /** How often watches that asked for bookmarks get one (default 15 s; a real API server: about a minute). */
+  bookmarkIntervalMs: number;
+  /**
+   * Every open watch goes silent: the connection stays open but nothing more is written, no
+   * event and no bookmark (a proxy or load balancer that stopped forwarding; a hung server).
+   */
+  silenceWatches(): void;
   /** Closes every open watch. Default: the socket is destroyed (a network failure);
    *  `{ graceful: true }` ends the streams cleanly, as a server-side timeout does. */
   dropWatches(opts?: { graceful?: boolean }): void;
@@ -39,6 +46,7 @@ export interface Faults {
 
 export interface OpenWatch {
   close(graceful: boolean): void;
+  silence(): void;
 }
 
 export class WatchRegistry {
@@ -57,6 +65,11 @@ export function createFaults(watches: WatchRegistry, log: (m: string) => void): 
     errorRate: 0,
     errorStatus: 500,
     forceGone: false,
+    bookmarkIntervalMs: 15_000,
+    silenceWatches() {
+      for (const w of watches.open) w.silence();
+      log(`[SIM] silenced ${watches.open.size} watch connection(s)`);
+    },
     dropWatches(opts?: { graceful?: boolean }) {
       const n = watches.dropAll(Boolean(opts?.graceful));
       log(`[SIM] dropped ${n} watch connection(s)${opts?.graceful ? ' gracefully' : ''}`);
@@ -84,5 +97,6 @@ export function resetFaults(f: Faults): void {
   f.errorRate = 0;
   f.errorStatus = 500;
   f.forceGone = false;
+  f.bookmarkIntervalMs = 15_000;
   f.races.length = 0;
 }

@@ -223,6 +223,7 @@ export async function handleCrud(
         allowWatchBookmarks: isTrue(q.get('allowWatchBookmarks')),
         sendInitialEvents: isTrue(q.get('sendInitialEvents')),
         forceGone: ctx.faults.forceGone && !!q.get('resourceVersion') && q.get('resourceVersion') !== '0',
+        bookmarkIntervalMs: ctx.faults.bookmarkIntervalMs,
       };
       if (ns) o.namespace = ns;
       if (match) o.match = match;

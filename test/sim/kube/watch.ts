@@ -79,10 +79,12 @@ export function serveWatch(
   if (out) res.write(out);
 
   let closed = false;
+  let silent = false;
+  const write = (text: string) => void (silent || res.write(text));
   const timers: NodeJS.Timeout[] = [];
   const unsubscribe = store.subscribe((e) => {
     const l = translate(e);
-    if (l) res.write(l);
+    if (l) write(l);
   });
   const cleanup = () => {
     if (closed) return;
@@ -92,6 +94,9 @@ export function serveWatch(
     registry.open.delete(handle);
   };
   const handle: OpenWatch = {
+    silence() {
+      silent = true;
+    },
     close(graceful) {
       cleanup();
       if (graceful) res.end();
@@ -104,7 +109,7 @@ export function serveWatch(
   }
   if (o.allowWatchBookmarks) {
     const every = o.bookmarkIntervalMs ?? 15_000;
-    const t = setInterval(() => res.write(bookmark()), every);
+    const t = setInterval(() => write(bookmark()), every);
     timers.push(t);
   }
   req.on('close', cleanup);
