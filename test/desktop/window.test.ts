@@ -2,7 +2,7 @@
 // cluster, with Electron replaced by the test world's stand-in: the window shows the
 // cluster, a deploy and Settings go over the bridge, the tray follows VRAM and switches the
 // REST API.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -133,5 +133,13 @@ describe.skipIf(!hasChromium)('the desktop app against the simulated cluster', {
     expect(off.checked).toBe(false);
     await app.waitFor('the REST API to stop', (s) => s.trays[0]!.menu?.find((i) => i.label.startsWith('REST API (port')));
     await expect(fetch(`${url}/api/health`)).rejects.toThrow();
+  });
+
+  it('quits from the tray menu: the process exits 0 and lets go of the single-instance lock', async () => {
+    expect(existsSync(join(home.userData, 'SingletonLock'))).toBe(true);
+    await app.post('/tray/menu', { label: 'Quit' });
+    expect(await app.exited).toBe(0);
+    expect(existsSync(join(home.userData, 'SingletonLock'))).toBe(false);
+    expect(app.output()).not.toMatch(/UnhandledPromiseRejection/);
   });
 });
