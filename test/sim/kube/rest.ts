@@ -19,13 +19,11 @@ import { validate } from './validate.ts';
 import { randomSuffix } from './names.ts';
 import { jsonPatch, mergePatch } from './patch.ts';
 import { takeRace } from './faults.ts';
+import { queryBool } from './query.ts';
 
 const withStatusSubresource = new Set(['deployments', 'replicasets', 'pods', 'services', 'nodes', 'namespaces']);
 const undeletableNamespaces = new Set(['default', 'kube-system', 'kube-public']);
 
-function isTrue(v: string | null): boolean {
-  return v === 'true' || v === '1';
-}
 
 function dryRun(url: URL): boolean {
   return url.searchParams.getAll('dryRun').includes('All');
@@ -220,8 +218,8 @@ export async function handleCrud(
     case 'watch': {
       const match = both(labelMatcher(q.get('labelSelector') ?? undefined), fieldMatcher(q.get('fieldSelector') ?? undefined, r.plural));
       const o: Parameters<typeof serveWatch>[3] = {
-        allowWatchBookmarks: isTrue(q.get('allowWatchBookmarks')),
-        sendInitialEvents: isTrue(q.get('sendInitialEvents')),
+        allowWatchBookmarks: queryBool(q, 'allowWatchBookmarks'),
+        sendInitialEvents: queryBool(q, 'sendInitialEvents'),
         forceGone: ctx.faults.forceGone && !!q.get('resourceVersion') && q.get('resourceVersion') !== '0',
         bookmarkIntervalMs: ctx.faults.bookmarkIntervalMs,
       };

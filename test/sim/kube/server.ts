@@ -33,6 +33,7 @@ import { isWebSocketUpgrade } from './websocket.ts';
 import { handleControl } from './control.ts';
 import { renderKubeconfig } from './kubeconfig.ts';
 import { resourceFor } from './resources.ts';
+import { queryBool } from './query.ts';
 import type { KubeconfigOptions } from './kubeconfig.ts';
 
 export type { Faults } from './faults.ts';
@@ -81,11 +82,10 @@ export interface KubeSim {
 const publicPaths = new Set(['/version', '/healthz', '/livez', '/readyz']);
 
 function verbOf(method: string, p: ApiPath, url: URL): string {
-  const watch = url.searchParams.get('watch');
   switch (method) {
     case 'GET':
     case 'HEAD':
-      return p.name ? 'get' : watch === 'true' || watch === '1' ? 'watch' : 'list';
+      return p.name ? 'get' : queryBool(url.searchParams, 'watch') ? 'watch' : 'list';
     case 'POST': return 'create';
     case 'PUT': return 'update';
     case 'PATCH': return 'patch';

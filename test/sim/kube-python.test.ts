@@ -1,0 +1,40 @@
+// Debian's python3-kubernetes (the client the original system used) drives the simulator:
+// one scenario script per test under test/sim/python/. Skipped where the client is absent.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startKubeSim, type KubeSim } from './kube/server.ts';
+import { hasPythonKubernetes, runScenario } from './python/run.ts';
+
+const available = await hasPythonKubernetes();
+let sim: KubeSim;
+let dir: string;
+let kubeconfig: string;
+
+async function scenario(script: string, env: Record<string, string> = {}) {
+  const r = await runScenario(script, kubeconfig, env);
+  expect(r.code, `${script}\n${r.stderr}\n${r.stdout}`).toBe(0);
+  return r.report;
+}
+
+describe.skipIf(!available)('python3-kubernetes against the simulator', () => {
+  beforeAll(async () => {
+    sim = await startKubeSim({ readyDelayMs: 100, quiet: true });
+    dir = mkdtempSync(join(tmpdir(), 'kube-sim-python-'));
+    kubeconfig = join(dir, 'kubeconfig');
+    sim.writeKubeconfig(kubeconfig);
+  });
+  afterAll(async () => {
+    await sim?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  // apimachinery pkg/runtime/conversion.go (Convert_Slice_string_To_bool): "True" is true.
+  test('watch=True&allowWatchBookmarks=True is a watch: events and bookmarks on one open stream', async () => {
+    sim.faults.bookmarkIntervalMs = 300;
+    const rep = await scenario('watch_bookmarks.py');
+    expect(rep.bookmarks.length).toBeGreaterThan(0);
+    expect(rep.events).toContainEqual(['ADDED', 'py-watch-cm']);
+  });
+});

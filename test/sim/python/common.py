@@ -1,0 +1,23 @@
+# Shared set-up of the python scenarios: the official client (Debian's python3-kubernetes)
+# loaded from the simulator's kubeconfig, and a check() that fails the scenario loudly.
+import json
+import os
+import sys
+
+from kubernetes import client, config, watch  # noqa: F401  (re-exported for the scenarios)
+
+
+def load():
+    config.load_kube_config(config_file=os.environ["KUBECONFIG"])
+    return client.ApiClient()
+
+
+def check(cond, what):
+    if not cond:
+        print(f"FAILED: {what}", file=sys.stderr)
+        sys.exit(1)
+
+
+def report(**facts):
+    # One JSON line on stdout: what the vitest side asserts on.
+    print(json.dumps(facts, default=str))
