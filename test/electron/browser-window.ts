@@ -15,6 +15,9 @@ import { record } from './records.ts';
 import { session, type HeadersDetails } from './session.ts';
 
 const RUNTIME = readFileSync(new URL('./page-runtime.js', import.meta.url), 'utf8');
+const WIRE_SOURCE = readFileSync(new URL('./wire.js', import.meta.url), 'utf8').replace(/^export function/gm, 'function');
+/** The page/main codec (wire.js), the same text on both sides. */
+const wire = new Function(`${WIRE_SOURCE}\nreturn { encode, decode };`)() as { encode(v: unknown): unknown; decode(v: unknown): unknown };
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -128,7 +131,8 @@ export class WebContents extends EventEmitter {
       versions: { electron: '45.0.0-standin', chrome: '', node: process.versions.node },
     };
     const preloadFn = preloadSource === null ? 'null' : `function (require, module, exports, process, global) {\n${preloadSource}\n}`;
-    await page.addInitScript({ content: `${RUNTIME.trim()}(${JSON.stringify(cfg)}, ${preloadFn});` });
+    const wireInPage = `(function () {\n${WIRE_SOURCE}\nreturn { encode: encode, decode: decode };\n})()`;
+    await page.addInitScript({ content: `${RUNTIME.trim()}(${JSON.stringify(cfg)}, ${preloadFn}, ${wireInPage});` });
     await page.route('**/*', (route) => this.#route(route, page));
     page.on('framenavigated', (frame) => {
       if (frame !== page.mainFrame()) return;
@@ -159,7 +163,7 @@ export class WebContents extends EventEmitter {
       const channel = String(args[0]);
       let values: unknown[];
       try {
-        values = ipcClone((args[1] ?? []) as unknown[]);
+        values = ipcClone((wire.decode(args[1]) ?? []) as unknown[]);
       } catch (err) {
         return { ok: false, error: String(err) };
       }
@@ -177,7 +181,7 @@ export class WebContents extends EventEmitter {
         // The answer crosses back by structured clone as well.
         const cloned = ipcClone(value);
         record('ipc.invoke', { channel, args: values, url: senderFrame.url, isMainFrame, ok: true, value: cloned });
-        return { ok: true, value: cloned };
+        return { ok: true, value: wire.encode(cloned) };
       } catch (err) {
         const e = err instanceof Error ? err : new Error(String(err));
         record('ipc.invoke', { channel, args: values, url: senderFrame.url, isMainFrame, ok: false, error: e.message });
@@ -335,7 +339,7 @@ export class WebContents extends EventEmitter {
     const cloned = ipcClone(args);
     if (this.#destroyed) return;
     void this.page
-      .then((page) => page.evaluate(([token, ch, a]) => (globalThis as unknown as Record<string, (c: string, a: unknown[]) => void>)[token as string]?.(ch as string, a as unknown[]), [this.#token, channel, cloned] as const))
+      .then((page) => page.evaluate(([token, ch, a]) => (globalThis as unknown as Record<string, (c: string, a: unknown[]) => void>)[token as string]?.(ch as string, a as unknown[]), [this.#token, channel, wire.encode(cloned)] as const))
       .catch(() => {});
   }
 

@@ -32,6 +32,8 @@ export interface DesktopApp {
   /** Waits until `test` holds for the state (polls). */
   waitFor<T>(what: string, test: (s: StandinState) => T | undefined | null | false, timeoutMs?: number): Promise<T>;
   close(): Promise<void>;
+  /** SIGKILL, for an app that refuses to quit. */
+  kill(): Promise<void>;
 }
 
 export interface LaunchOptions {
@@ -97,6 +99,13 @@ export async function launchDesktop(opts: LaunchOptions): Promise<DesktopApp> {
       const page = cdp.contexts().flatMap((c) => c.pages()).find((p) => p.url() === want);
       if (!page) throw new Error(`no page at ${want}`);
       return page;
+    },
+    async kill() {
+      await cdp?.close().catch(() => {});
+      cdp = null;
+      if (!done) child.kill('SIGKILL');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
     },
     async close() {
       await cdp?.close().catch(() => {});

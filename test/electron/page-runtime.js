@@ -3,7 +3,7 @@
 // `contextBridge` and runs the real preload bundle with a sandboxed preload's `require`
 // (https://www.electronjs.org/docs/latest/tutorial/sandbox#preload-scripts). Plain JS: it is
 // embedded as text, the preload's source after it.
-(function electronStandin(cfg, runPreload) {
+(function electronStandin(cfg, runPreload, wire) {
   'use strict';
   var binding = window[cfg.binding];
   var isMainFrame = window === window.top;
@@ -43,15 +43,15 @@
       } catch (e) {
         return Promise.reject(e);
       }
-      return binding('invoke', String(channel), cloned).then(function (r) {
-        if (r && r.ok) return r.value;
+      return binding('invoke', String(channel), wire.encode(cloned)).then(function (r) {
+        if (r && r.ok) return wire.decode(r.value);
         throw new Error("Error invoking remote method '" + channel + "': " + (r ? r.error : 'no answer'));
       });
     },
     // https://www.electronjs.org/docs/latest/api/ipc-renderer#ipcrenderersendchannel-args
     send: function (channel) {
       var args = clone(Array.prototype.slice.call(arguments, 1));
-      void binding('send', String(channel), args);
+      void binding('send', String(channel), wire.encode(args));
     },
     // https://www.electronjs.org/docs/latest/api/ipc-renderer#ipcrendereronchannel-listener
     on: function (channel, listener) {
@@ -84,7 +84,8 @@
   // Main's webContents.send arrives here (the name is known to main only).
   Object.defineProperty(window, cfg.token, {
     enumerable: false,
-    value: function (channel, args) {
+    value: function (channel, encoded) {
+      var args = wire.decode(encoded);
       var list = (listeners.get(channel) || []).slice();
       for (var i = 0; i < list.length; i++) {
         if (list[i].once) ipcRenderer.removeListener(channel, list[i].listener);
