@@ -89,6 +89,17 @@ describe.skipIf(!hasChromium)('the desktop window keeps to the app', { timeout: 
     expect(fromMain.success).toBe(true);
   });
 
+  it("the CSP header from session.webRequest reaches the page: frame-ancestors 'none' (a header-only directive) keeps the app out of frames", async () => {
+    await page.evaluate(`{
+      const f = document.createElement('iframe');
+      f.src = ${JSON.stringify(`${appUrl}?framed`)};
+      f.name = 'framed-app';
+      document.body.append(f);
+    }`);
+    // Chromium replaces a frame its CSP refuses with an error page; a meta tag cannot do this.
+    await expect.poll(() => page.frame({ name: 'framed-app' })?.url()).toBe('chrome-error://chromewebdata/');
+  });
+
   it('denies permission requests and checks', async () => {
     expect(await app.post('/permission', { permission: 'notifications' })).toEqual({ granted: false, check: false });
     expect(await app.post('/permission', { permission: 'media' })).toEqual({ granted: false, check: false });
