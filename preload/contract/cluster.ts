@@ -79,6 +79,9 @@ export interface GpuStatusResult {
   scope?: ListScope;
   /** Why capacity or allocation is unknown or partial, naming the missing permission; absent when complete. */
   capacity_note?: string;
+  /** Set while the watches are down (an outage): the figures are the last known, as of `stale_since` (ISO time). */
+  stale?: true;
+  stale_since?: string;
 }
 
 /** Where one number of an estimate came from. */
@@ -178,6 +181,9 @@ export interface DeploymentsResult {
   scope?: ListScope;
   /** With scope 'namespace': which namespace, and the permission that would show every one. */
   scope_note?: string;
+  /** Set while the watches are down (an outage): the list is the last known, as of `stale_since` (ISO time). */
+  stale?: true;
+  stale_since?: string;
 }
 
 export interface DeployResult {

@@ -20,7 +20,7 @@ export async function createClusterSide(ctx: CoreContext, ollama: OllamaFacts): 
 
   const handlers: ClusterHandlers = {
     health: healthCheck(ctx, caches, ollama),
-    gpuStatus: () => gpu.status(),
+    gpuStatus: async () => withStaleness(await gpu.status(), caches.staleSince(['nodes', 'pods'])),
     estimateVram: async ({ model, context_length, parallel, kv_cache_type }) => {
       const o = {
         ...(context_length !== undefined ? { context_length } : {}),
@@ -40,7 +40,7 @@ export async function createClusterSide(ctx: CoreContext, ollama: OllamaFacts): 
       const result: DeploymentsResult = { success: true, models, count: models.length, scope };
       if (scope === 'namespace')
         result.scope_note = `Only namespace ${ctx.kube.namespace} is shown: this user may not list deployments in all namespaces (a ClusterRole granting "list" and "watch" on "deployments" in API group "apps" would show every one).`;
-      return result;
+      return withStaleness(result, caches.staleSince(['deployments', 'pods']));
     },
     deploy: (input) => deploy(ctx, gpu, input),
     deleteDeployment: (input) => deleteDeployment(ctx, input),
@@ -57,4 +57,9 @@ export async function createClusterSide(ctx: CoreContext, ollama: OllamaFacts): 
       await caches.stop();
     },
   };
+}
+
+/** An answer from the caches while a watch is down says so, and since when it is the last known state. */
+function withStaleness<T extends object>(answer: T, since: string | null): T & { stale?: true; stale_since?: string } {
+  return since ? { ...answer, stale: true, stale_since: since } : answer;
 }

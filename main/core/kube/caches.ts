@@ -87,6 +87,16 @@ export class ClusterCaches {
     return all.some(([, c]) => c.healthy) && all.every(([, c]) => c.healthy || c.forbidden);
   }
 
+  /**
+   * Since when answers from these caches may be out of date (a watch is closed, e.g. during an
+   * outage), as ISO time; null when they are live. A reopen of a few hundred ms (the watch's own
+   * timeouts) does not count.
+   */
+  staleSince(kinds: CacheKind[], graceMs = 2_000): string | null {
+    const broken = kinds.map((k) => this[k].brokenSince).filter((t): t is number => t !== null && Date.now() - t > graceMs);
+    return broken.length ? new Date(Math.min(...broken)).toISOString() : null;
+  }
+
   /** 'namespace' when any of the given caches covers only the app's namespace. */
   scope(kinds: CacheKind[]): CacheScope {
     return kinds.some((k) => this[k].scope === 'namespace') ? 'namespace' : 'cluster';

@@ -115,9 +115,19 @@ export class ListWatchCache<T> {
     return () => this.#healthListeners.delete(listener);
   }
 
+  /** Since when the items are not kept current: the watch closed, or has not opened since the list (null while it is open). */
+  #brokenAt: number | null = null;
+
+  /** Since when the items may be out of date (the watch is not open), null while it is. */
+  get brokenSince(): number | null {
+    return this.#brokenAt;
+  }
+
   #setWatching(on: boolean): void {
     if (this.#watching === on) return;
     this.#watching = on;
+    if (on) this.#brokenAt = null;
+    else if (this.#synced && !this.#stopped) this.#brokenAt ??= Date.now();
     for (const l of this.#healthListeners) l(false);
   }
 
@@ -260,6 +270,8 @@ export class ListWatchCache<T> {
     const first = !this.#synced;
     this.#items = next;
     this.#synced = true;
+    // Current as of now; kept current once the watch opens (if it never does, stale from here).
+    this.#brokenAt = Date.now();
     this.#lastError = null;
     if (first) this.#kube.log.info('CACHE', `${this.spec.kind}: ${next.size} listed`);
     this.#settle();
