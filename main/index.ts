@@ -64,6 +64,8 @@ async function start(): Promise<void> {
     },
   });
   const offIpc = registerIpc(startup, origins, log);
+  // Started now, awaited below: the tray and the window's first calls wait for its outcome.
+  const started = startup.run();
 
   const openWindow = () => {
     if (!win || win.isDestroyed()) {
@@ -107,6 +109,6 @@ async function start(): Promise<void> {
     offIpc();
     void Promise.allSettled([rest.close(), startup.close()]).then(() => app.exit(0));
   });
-  await startup.run();
+  await started;
   openWindow();
 }

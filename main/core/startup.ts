@@ -43,6 +43,8 @@ export class Startup {
     const out: Record<string, (input: unknown) => Promise<unknown>> = {};
     for (const name of operationNames) {
       out[name] = async (input) => {
+        // A call made while an attempt is under way waits for it rather than fail with "still starting".
+        if (!this.#core && this.#attempt) await this.#attempt;
         const core = this.#core;
         if (!core) throw new AppError(503, `not connected to a cluster: ${this.#error?.message ?? 'still starting'}`, { startup: 'failed' });
         return (core.handlers[name] as (i: unknown) => Promise<unknown>)(input);

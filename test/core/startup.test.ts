@@ -78,6 +78,21 @@ describe('Startup', () => {
     expect(answers).toEqual([]);
   });
 
+  it('a call made while the core is starting waits for it (the tray\'s first refresh, the first window)', async () => {
+    const file = join(dir, 'kubeconfig-wait');
+    sim.kube.writeKubeconfig(file);
+    const s = make(useEnv(file));
+    const started = s.run();
+    const status = await s.handlers.gpuStatus({});
+    expect(status.gpu_info.total_vram_gb).toBeGreaterThan(0);
+    expect(await started).toBe(true);
+    // And while a failing one is under way, the answer is its reason, not "still starting".
+    const failing = make(useEnv(join(dir, 'missing-again')));
+    const attempt = failing.run();
+    await expect(failing.handlers.gpuStatus({})).rejects.toThrow(/no kubeconfig found/);
+    await attempt;
+  });
+
   it('a started core answers startupStatus itself', async () => {
     const file = join(dir, 'kubeconfig-ok');
     sim.kube.writeKubeconfig(file);
