@@ -37,4 +37,11 @@ describe.skipIf(!available)('python3-kubernetes against the simulator', () => {
     expect(rep.bookmarks.length).toBeGreaterThan(0);
     expect(rep.events).toContainEqual(['ADDED', 'py-watch-cm']);
   });
+
+  // apimachinery pkg/util/strategicpatch/patch.go with the merge keys of k8s.io/api core/v1 and apps/v1
+  // types.go; a failed JSON-patch test: apiserver pkg/endpoints/handlers/patch.go (422).
+  test('strategic merge patch merges containers, env, ports by key; a failed JSON-patch test is 422', async () => {
+    const rep = await scenario('strategic_patch.py');
+    expect(rep).toMatchObject({ containers: ['app', 'sidecar'], env: { B: '2', C: '3' }, ports: [8080, 9090], jsonPatchTestStatus: 422 });
+  });
 });

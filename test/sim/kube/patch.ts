@@ -1,5 +1,5 @@
-// Patch bodies: JSON merge patch (RFC 7386), which also stands in for strategic merge
-// (lists are replaced whole rather than merged by key), and JSON patch (RFC 6902).
+// Patch bodies: JSON merge patch (RFC 7386) and JSON patch (RFC 6902); strategic merge is
+// strategic.ts. A JSON patch that does not apply is a 422, as in apiserver handlers/patch.go.
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { errors } from './status.ts';
 
@@ -31,7 +31,7 @@ export function jsonPatch(doc: any, ops: any): any {
     let parent: any = root;
     for (const p of parts.slice(0, -1)) {
       parent = Array.isArray(parent) ? parent[Number(p)] : parent?.[p];
-      if (parent === undefined || parent === null) throw errors.internal(`doc is missing path: "${path}": missing value`);
+      if (parent === undefined || parent === null) throw errors.patchNotApplicable();
     }
     const last = parts[parts.length - 1]!;
     const idx = last === '-' ? (Array.isArray(parent) ? parent.length : -1) : Number(last);
@@ -43,20 +43,20 @@ export function jsonPatch(doc: any, ops: any): any {
       case 'replace':
         if (Array.isArray(parent)) parent[idx] = structuredClone(op.value);
         else {
-          if (!(last in parent)) throw errors.internal(`replace operation does not apply: doc is missing key: ${path}: missing value`);
+          if (!(last in parent)) throw errors.patchNotApplicable();
           parent[last] = structuredClone(op.value);
         }
         break;
       case 'remove':
         if (Array.isArray(parent)) parent.splice(idx, 1);
         else {
-          if (!(last in parent)) throw errors.internal(`remove operation does not apply: doc is missing path: "${path}": missing value`);
+          if (!(last in parent)) throw errors.patchNotApplicable();
           delete parent[last];
         }
         break;
       case 'test':
         if (JSON.stringify(Array.isArray(parent) ? parent[idx] : parent[last]) !== JSON.stringify(op.value))
-          throw errors.internal(`testing value ${path} failed: test failed`);
+          throw errors.patchNotApplicable();
         break;
       default:
         throw errors.badRequest(`Unexpected kind: ${op?.op}`);

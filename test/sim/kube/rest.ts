@@ -18,6 +18,7 @@ import { applyDefaults } from './defaults.ts';
 import { validate } from './validate.ts';
 import { randomSuffix } from './names.ts';
 import { jsonPatch, mergePatch } from './patch.ts';
+import { strategicMergePatch } from './strategic.ts';
 import { takeRace } from './faults.ts';
 import { queryBool } from './query.ts';
 
@@ -115,7 +116,8 @@ export function updateObject(ctx: SimContext, r: ResourceInfo, old: KObj, next: 
 export function applyPatch(old: KObj, body: unknown, contentType: string): KObj {
   const type = contentType.split(';')[0]!.trim();
   if (type === 'application/json-patch+json') return jsonPatch(old, body);
-  if (type === 'application/merge-patch+json' || type === 'application/strategic-merge-patch+json') {
+  if (type === 'application/strategic-merge-patch+json') return strategicMergePatch(clone(old), body, String(old.kind ?? ''));
+  if (type === 'application/merge-patch+json') {
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw errors.badRequest('json: cannot unmarshal array into Go value of type map[string]interface {}');
     return mergePatch(clone(old), body);
   }

