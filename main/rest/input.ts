@@ -70,10 +70,11 @@ function tooLarge(limit: number): AppError {
  */
 export function queryInput(params: URLSearchParams, schema: z.ZodType): Record<string, unknown> {
   const shape = objectShape(schema);
-  const out: Record<string, unknown> = {};
+  // `?__proto__=` or `?constructor=` must be plain keys, not the prototype's.
+  const out: Record<string, unknown> = Object.create(null);
   for (const key of new Set(params.keys())) {
     const values = params.getAll(key);
-    const kind = shape?.[key] ? baseKind(shape[key]) : 'string';
+    const kind = shape && Object.hasOwn(shape, key) ? baseKind(shape[key]!) : 'string';
     if (kind === 'array') out[key] = values;
     else out[key] = coerce(values[values.length - 1]!, kind);
   }

@@ -3,6 +3,7 @@
 // the refresh URL with its token and the bearer header on stderr, as plugins in debug mode
 // do. The app says which plugin failed and how in its errors ([CACHE], [USAGE] lines, REST
 // answers) without that output; the one [K8S] line that carries the output is redacted.
+import { recordFigure } from '../reliability/figures.ts';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -54,6 +55,9 @@ it('redacts the bearer token and ?token= of an exec plugin failure in the lines 
     const url = /serving at (http:\/\/[^/\s]+)/.exec(output)![1]!;
     const auth = { authorization: `Bearer ${restToken}` };
     const answers = await Promise.all(['/api/health', '/api/deployments', '/api/gpu/status', '/api/usage/ranking'].map(async (p) => (await fetch(url + p, { headers: auth })).text()));
+    const secrets = [refreshToken, bearer, restToken];
+    const leaks = [output, ...answers].reduce((n, text) => n + secrets.filter((s) => text.includes(s)).length, 0);
+    recordFigure('secrets leaked (log lines and answers scanned for tokens)', leaks);
     for (const text of answers) {
       expect(text).not.toContain(refreshToken);
       expect(text).not.toContain(bearer);

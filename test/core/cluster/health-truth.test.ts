@@ -1,6 +1,7 @@
 // Health says what the last real calls and the watches say: a token the API server refuses
 // (every call 401), or a server that answers every call with 500, 429 or 503, is not
 // "connected", even while watches opened earlier stay open.
+import { recordFigure } from '../../reliability/figures.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKubeSim, type KubeSim } from '../../sim/index.ts';
 import { clusterSide, until } from './harness.ts';
@@ -15,6 +16,7 @@ afterAll(async () => {
 
 describe('health tells the truth', () => {
   it('a token the API server refuses (401 on every call) is unhealthy, and says why', async () => {
+    recordFigure('faults injected', 1);
     const side = await clusterSide(sim, { token: 'not-a-token-this-server-knows' });
     try {
       const h = await side.handlers.health({});
@@ -32,6 +34,7 @@ describe('health tells the truth', () => {
       expect((await side.handlers.health({})).status).toBe('healthy');
       sim.faults.errorStatus = status;
       sim.faults.errorRate = 1;
+      recordFigure('faults injected', 1);
       // The app's own calls fail (a deploy's read, the usage flush...): health follows at once.
       await side.ctx.kube.call('read namespace team-a', () => side.ctx.kube.core.readNamespace({ name: 'team-a' })).catch(() => {});
       const down = await side.handlers.health({});
@@ -52,6 +55,7 @@ describe('health tells the truth', () => {
       expect((await side.handlers.health({})).status).toBe('healthy');
       sim.faults.errorStatus = 500;
       sim.faults.errorRate = 1;
+      recordFigure('faults injected', 1);
       // No call of the app's fails (answers come from the caches), but time passes.
       const realNow = Date.now;
       Date.now = () => realNow() + 11_000;

@@ -1,5 +1,6 @@
 // During an outage the caches still answer (the last known state), and say so: stale, and
 // since when. Once the watches are back, the mark goes.
+import { recordFigure } from '../../reliability/figures.ts';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startKubeSim, type KubeSim } from '../../sim/index.ts';
 import { clusterSide, until } from './harness.ts';
@@ -22,6 +23,7 @@ it('marks answers served from the caches during an outage as stale since the wat
 
   const before = Date.now();
   await sim.stop();
+  recordFigure('faults injected', 1);
   const down = await until('stale deployments', async () => {
     const r = await side.handlers.listDeployments({});
     return r.stale ? r : undefined;

@@ -1,6 +1,7 @@
 // A watch whose connection stays open but carries nothing more (no event, no bookmark: a
 // proxy that stopped forwarding) is noticed from the server's own bookmark pace and reopened,
 // so a change made meanwhile still reaches the cache within a few bookmark intervals.
+import { recordFigure } from '../../reliability/figures.ts';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startKubeSim, type KubeSim } from '../../sim/index.ts';
 import { clusterSide, until } from '../cluster/harness.ts';
@@ -22,6 +23,7 @@ it('reopens a silent watch within a few bookmark intervals, not after 90 s', asy
   // Let the caches see a few bookmarks, so they know the pace.
   await new Promise((r) => setTimeout(r, 1000));
   sim.faults.silenceWatches();
+  recordFigure('faults injected', 1);
   const started = Date.now();
   await side.ctx.kube.apps.createNamespacedDeployment({
     namespace: 'team-a',

@@ -1,6 +1,7 @@
 // Pulls against the simulated Ollama through the service proxy: progress over all layers,
 // joining, 404 and 400, the mid-stream error, cancel and resume, a dropped connection,
 // several at once, finished entries that go, throttled events.
+import { recordFigure } from '../../reliability/figures.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../../main/core/dispatch.ts';
 import { PullTracker, } from '../../../main/core/ollama/pull-progress.ts';
@@ -143,6 +144,7 @@ describe('pulls', () => {
     await until(() => progressOf('llama3.1:8b'), (p) => !!p && p.completed > 0);
     // Longer than the old give-up (two 300 ms retries); the service proxy's API server is gone.
     await sim.kube.stop();
+    recordFigure('faults injected', 1);
     await new Promise((r) => setTimeout(r, 1500));
     const during = await progressOf('llama3.1:8b');
     expect(during?.status).not.toBe('error');

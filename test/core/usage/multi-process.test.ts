@@ -2,6 +2,7 @@
 // with SIGKILL at a random moment and started again on its state folder. The ConfigMap
 // must end with exactly the increments answered with success (plus, at most, the one the
 // killed process had made durable but had not yet answered, which its journal shows).
+import { recordFigure } from '../../reliability/figures.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -125,6 +126,9 @@ it('three processes, one killed with SIGKILL and restarted: the ConfigMap has ex
   const ctx = testContext({ kubeconfig });
   const cm = await ctx.kube.core.readNamespacedConfigMap({ name: CONFIGMAP_NAME, namespace: ctx.kube.namespace });
   const counts = JSON.parse(cm.data?.['usage.json'] ?? '{}') as Record<string, number>;
+  recordFigure('usage increments acknowledged', answered);
+  recordFigure('usage increments found in the ConfigMap', Object.values(counts).reduce((a, b) => a + b, 0));
+  recordFigure('usage processes killed with SIGKILL', 1);
   expect(counts).toEqual(Object.fromEntries(expected));
   // Every journal is empty: all of it is in the ConfigMap.
   for (const d of dirs) expect(parseJournal(readFileSync(path.join(journalRoot(d, sim.url, 'model-hosting'), 'journal.ndjson'), 'utf8')).entries).toEqual([]);
