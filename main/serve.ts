@@ -11,32 +11,15 @@ import { ManagerHost } from './core/host.ts';
 import { consoleLogger } from './core/log.ts';
 import { fileSettings } from './core/settings.ts';
 import { startRestServer } from './rest/server.ts';
+import { followOllamaEndpointSetting, startOllamaEndpoint } from './ollama-endpoint/index.ts';
+import { FLAGS, usage } from './serve-flags.ts';
 import { normalizeOrigin } from '../preload/contract/index.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RENDERER = join(ROOT, 'out', 'renderer');
 
-const USAGE = `usage: npm run serve -- [--port 8080] [--host 127.0.0.1] [--context NAME] [--namespace NS]
-                       [--kubeconfig PATH] [--config-dir DIR] [--allow-host NAME]... [--allow-origin URL]...
-                       [--build-renderer]`;
-
 function parseFlags(argv: string[]) {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      port: { type: 'string', default: '8080' },
-      host: { type: 'string', default: '127.0.0.1' },
-      context: { type: 'string' },
-      namespace: { type: 'string' },
-      kubeconfig: { type: 'string' },
-      'config-dir': { type: 'string' },
-      'allow-host': { type: 'string', multiple: true },
-      'allow-origin': { type: 'string', multiple: true },
-      'build-renderer': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-  });
+  const { values } = parseArgs({ args: argv, options: FLAGS, strict: true });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, not "${values.port}"`);
   const origins = (values['allow-origin'] ?? []).map((text) => {
@@ -44,7 +27,9 @@ function parseFlags(argv: string[]) {
     if (!origin) throw new Error(`--allow-origin must be an origin such as https://dash.example.com (scheme, host and port only), not "${text}"`);
     return origin;
   });
-  return { ...values, port, origins };
+  const ollamaPort = values['ollama-port'] === undefined ? null : Number(values['ollama-port']);
+  if (ollamaPort !== null && (!Number.isInteger(ollamaPort) || ollamaPort < 0 || ollamaPort > 65535)) throw new Error(`--ollama-port must be a port number, not "${values['ollama-port']}"`);
+  return { ...values, port, origins, ollamaPort };
 }
 
 /** Where local state (the usage journal) lives when --config-dir is not given. */
@@ -68,11 +53,11 @@ async function main(): Promise<void> {
   try {
     flags = parseFlags(process.argv.slice(2));
   } catch (err) {
-    console.error(`${(err as Error).message}\n${USAGE}`);
+    console.error(`${(err as Error).message}\n${usage()}`);
     process.exit(2);
   }
   if (flags.help) {
-    console.log(USAGE);
+    console.log(usage());
     return;
   }
   if (flags['build-renderer']) buildRendererIfMissing();

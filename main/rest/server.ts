@@ -15,6 +15,7 @@ import { FailureLimiter } from './rate-limit.ts';
 import { COMMON_HEADERS, hostAllowed, isLoopbackHost, originAllowed, samePathOnly, TokenCheck, weakToken } from './security.ts';
 import { streamEvents, type EventSource } from './sse.ts';
 import { serveStatic } from './static.ts';
+import { buildOpenApi, OPENAPI_PATH } from './openapi.ts';
 
 export interface RestServerOptions {
   /** Interface to bind; 127.0.0.1 unless told otherwise. */
@@ -49,7 +50,8 @@ export interface RestServer {
   close(): Promise<void>;
 }
 
-const OPEN_ROUTES = new Set(['GET /api/health']);
+// The OpenAPI document carries no secret (the cookie's name holds only the port).
+const OPEN_ROUTES = new Set(['GET /api/health', `GET ${OPENAPI_PATH}`]);
 /** Bounds on what clients may hold: connections, event streams, slow headers and bodies. */
 export const LIMITS = {
   maxConnections: 256,
@@ -69,6 +71,7 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
   const limits = { ...LIMITS, ...options.limits };
   let port = options.port;
   let tokens: TokenCheck;
+  let openApi: Record<string, unknown> | null = null;
   if (!isLoopbackHost(host) && weakToken(options.token)) {
     throw new Error(`refusing to serve on ${host} with a weak token (fewer than 24 characters or 10 different ones): anyone who can reach this machine could guess it; unset MODEL_MANAGER_TOKEN to get a generated one`);
   }
@@ -132,6 +135,11 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
     if (credentials === 'wrong') failures.fail(req.socket.remoteAddress ?? '');
     if (!OPEN_ROUTES.has(key) && credentials !== 'ok') {
       throw new AppError(401, 'a valid token is required: Authorization: Bearer TOKEN, or open the login URL the server printed');
+    }
+    if (url.pathname === OPENAPI_PATH) {
+      if (method !== 'GET') throw new AppError(405, `${method} is not allowed on ${OPENAPI_PATH}`, { allow: ['GET'] });
+      // Built once, on first use: the contract does not change while the server runs.
+      return sendJson(res, 200, (openApi ??= buildOpenApi({ cookieName: tokens.cookieName, openRoutes: OPEN_ROUTES })));
     }
     if (url.pathname === '/api/events') {
       if (method !== 'GET') throw new AppError(405, `${method} is not allowed on /api/events`, { allow: ['GET'] });
