@@ -11,6 +11,7 @@ import { silentLogger, type Logger } from '../core/log.ts';
 import { readInput } from './input.ts';
 import { bindRoutes, matchRoute } from './routes.ts';
 import { allowedOrigin, exposeTo, isPreflight, PREFLIGHT_HEADERS } from './cors.ts';
+import { encodeJson } from './encode.ts';
 import { FailureLimiter } from './rate-limit.ts';
 import { COMMON_HEADERS, hostAllowed, isLoopbackHost, originAllowed, samePathOnly, TokenCheck, weakToken } from './security.ts';
 import { streamEvents, type EventSource } from './sse.ts';
@@ -170,7 +171,7 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
       const { status, kubernetes } = result as { status: string; kubernetes: string };
       result = { status, kubernetes };
     }
-    sendJson(res, unhealthy ? 503 : route.status, result);
+    sendJson(res, unhealthy ? 503 : route.status, result, {}, req);
   }
 
   /** A browser asking whether a page on `origin` may call: yes (no token needed) only for allowed origins. */
@@ -254,18 +255,20 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
   };
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string | string[]> = {}): void {
+/** `req` given: reads get an ETag (304 when the client has it) and answers are compressed when accepted. */
+export function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string | string[]> = {}, req?: IncomingMessage): void {
   const allow = (body as { allow?: unknown })?.allow;
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
+  const out = encodeJson(req, status, JSON.stringify(body));
+  res.writeHead(out.status, {
     ...COMMON_HEADERS,
     'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': String(Buffer.byteLength(text)),
+    'Content-Length': String(out.body.length),
     'Cache-Control': 'no-store',
     ...(status === 405 && Array.isArray(allow) ? { Allow: allow.join(', ') } : {}),
+    ...out.headers,
     ...extra,
   });
-  res.end(text);
+  res.end(req?.method === 'HEAD' ? undefined : out.body);
 }
 
 function safePath(raw: string | undefined): string {

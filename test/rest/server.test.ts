@@ -76,7 +76,8 @@ describe('auth', () => {
     const right = await get('/api/deployments', auth);
     expect(right.status).toBe(200);
     expect(right.json).toMatchObject({ success: true, op: 'listDeployments' });
-    expect(right.headers['cache-control']).toBe('no-store');
+    // Kept only to be revalidated (ETag), never shared.
+    expect(right.headers['cache-control']).toBe('private, no-cache');
   });
 
   test('the token in the query string does not open /api', async () => {
