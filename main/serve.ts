@@ -87,6 +87,11 @@ async function main(): Promise<void> {
   });
   // The one place the token is shown on purpose, as Jupyter does: the person starting the server opens this URL.
   console.log(`Kubernetes Model Manager is serving at ${server.loginUrl()}`);
+  // The Ollama endpoint: on the flag's port, else as the settings say (off by default).
+  const getCore = () => host.manager.endpoint ?? null;
+  const ollama = flags.ollamaPort !== null
+    ? await startOllamaEndpoint({ host: flags['ollama-host'], port: flags.ollamaPort, getCore, env, token: settings.restToken(env), allowedHosts: flags['allow-host'], log: consoleLogger })
+    : followOllamaEndpointSetting({ settings, getCore, env, log: consoleLogger });
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -98,6 +103,7 @@ async function main(): Promise<void> {
     setTimeout(() => process.exit(1), 10_000).unref();
     try {
       await server.close();
+      await ollama.close();
       await host.close();
     } catch (err) {
       console.error(`[APP] while stopping: ${toAppError(err).message}`);

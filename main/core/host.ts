@@ -6,11 +6,14 @@ import { AppError, toAppError } from './errors.ts';
 import { EventBus } from './events.ts';
 import { consoleLogger, type Logger } from './log.ts';
 import type { ManagerOptions } from './manager.ts';
+import type { EndpointCore } from './ollama-endpoint/index.ts';
 
 /** What the host needs of a ModelManager (tests pass lighter ones). */
 export interface HostedManager {
   readonly ctx: { readonly events: Pick<EventBus, 'on'> };
   readonly handlers: Handlers;
+  /** The Ollama endpoint's way to Ollama and the usage store (absent in light test managers). */
+  readonly endpoint?: EndpointCore;
   close(): Promise<void>;
 }
 

@@ -9,6 +9,7 @@ import { createClusterSide } from './cluster/index.ts';
 import type { CoreContext } from './context.ts';
 import { consoleLogger, type Logger } from './log.ts';
 import { createOllamaSide } from './ollama/index.ts';
+import { createEndpointSide, type EndpointCore } from './ollama-endpoint/index.ts';
 import type { GpuFacts, OllamaFacts } from './ports.ts';
 import { createUsageSide } from './usage/index.ts';
 import type { SettingsStore } from './settings.ts';
@@ -24,11 +25,14 @@ export interface ManagerOptions extends KubeTarget {
 export class ModelManager {
   readonly ctx: CoreContext;
   readonly handlers: Handlers;
+  /** What the Ollama endpoint (main/ollama-endpoint) passes requests through and counts with. */
+  readonly endpoint: EndpointCore;
   readonly #closers: (() => Promise<void> | void)[];
 
-  private constructor(ctx: CoreContext, handlers: Handlers, closers: (() => Promise<void> | void)[]) {
+  private constructor(ctx: CoreContext, built: { handlers: Handlers; endpoint: EndpointCore }, closers: (() => Promise<void> | void)[]) {
     this.ctx = ctx;
-    this.handlers = handlers;
+    this.handlers = built.handlers;
+    this.endpoint = built.endpoint;
     this.#closers = closers;
   }
 
@@ -48,8 +52,8 @@ export class ModelManager {
     log.info('K8S', `using ${source}, context ${kube.context}, namespace ${namespace}`);
     const ctx: CoreContext = { kube, settings: options.settings, events: new EventBus(), log, env, stateDir: options.stateDir };
     const closers: (() => Promise<void> | void)[] = [];
-    const handlers = await buildHandlers(ctx, closers);
-    return new ModelManager(ctx, handlers, closers);
+    const built = await buildHandlers(ctx, closers);
+    return new ModelManager(ctx, built, closers);
   }
 
   async close(): Promise<void> {
@@ -62,7 +66,7 @@ export class ModelManager {
  * needs the cluster's (free VRAM, estimates): each gets the other through a port that is
  * bound once both exist.
  */
-async function buildHandlers(ctx: CoreContext, closers: (() => Promise<void> | void)[]): Promise<Handlers> {
+async function buildHandlers(ctx: CoreContext, closers: (() => Promise<void> | void)[]): Promise<{ handlers: Handlers; endpoint: EndpointCore }> {
   let ollamaFacts: OllamaFacts | undefined;
   let gpuFacts: GpuFacts | undefined;
   const late = <T>(get: () => T | undefined, name: string): T => {
@@ -94,6 +98,11 @@ async function buildHandlers(ctx: CoreContext, closers: (() => Promise<void> | v
   const ollama = await createOllamaSide(ctx, gpuPort, usage);
   closers.push(() => ollama.close());
   ollamaFacts = ollama.facts;
+  const endpoint = createEndpointSide(ctx, ollama.client, usage, async () => (await cluster.handlers.listDeployments({})).models);
+  closers.push(() => endpoint.close());
 
-  return { ...cluster.handlers, ...ollama.handlers, ...usage.handlers, ...createAppHandlers(ctx) };
+  return {
+    handlers: { ...cluster.handlers, ...ollama.handlers, ...usage.handlers, ...endpoint.handlers, ...createAppHandlers(ctx) },
+    endpoint: endpoint.core,
+  };
 }

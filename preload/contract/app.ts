@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { op } from './define.ts';
 import { dns1123Label, empty, imageReference, pageOrigin } from './fields.ts';
+import { endpointTargets } from './endpoint-target.ts';
 
 export const ollamaRouteKinds = ['explicit', 'service-proxy', 'port-forward', 'service-dns', 'localhost'] as const;
 
@@ -21,6 +22,11 @@ export const settingsSchema = z.object({
   restPort: z.number().int().min(1024).max(65535),
   /** Origins of pages that may call the REST API (with the token); none by default. */
   allowedOrigins: z.array(pageOrigin).max(50),
+  /** The Ollama-compatible endpoint that counts every client's use (127.0.0.1 only); off by default. */
+  ollamaEndpointEnabled: z.boolean(),
+  ollamaEndpointPort: z.number().int().min(1024).max(65535),
+  /** The operator's choice of where a model's requests go, over the default mapping (preload/contract/endpoint.ts). */
+  ollamaEndpointTargets: endpointTargets,
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -35,6 +41,9 @@ export const defaultSettings: Settings = {
   restEnabled: false,
   restPort: 8080,
   allowedOrigins: [],
+  ollamaEndpointEnabled: false,
+  ollamaEndpointPort: 11435,
+  ollamaEndpointTargets: {},
 };
 
 export interface ContextsResult {

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { appOperations } from './app.ts';
 import { clusterOperations } from './cluster.ts';
 import type { Operation } from './define.ts';
+import { endpointOperations } from './endpoint.ts';
 import { ollamaOperations } from './ollama.ts';
 import { usageOperations } from './usage.ts';
 
@@ -10,6 +11,7 @@ export const operations = {
   ...clusterOperations,
   ...ollamaOperations,
   ...usageOperations,
+  ...endpointOperations,
   ...appOperations,
 };
 
@@ -32,6 +34,9 @@ export type Handlers = { [N in OperationName]: (input: ParsedInput<N>) => Promis
 export * from './app.ts';
 export * from './cluster.ts';
 export * from './define.ts';
+export * from './deploy-settings.ts';
+export * from './endpoint.ts';
+export * from './endpoint-target.ts';
 export * from './events.ts';
 export * from './fields.ts';
 export * from './ollama.ts';

@@ -8,6 +8,17 @@ export interface RankingEntry {
   model: string;
   count: number;
   usage_percent: number;
+  /** Tokens of the uses that reported them (calls through the Ollama endpoint, tries in the app). */
+  prompt_tokens?: number;
+  completion_tokens?: number;
+}
+
+/** Uses by one client (its User-Agent), through the Ollama endpoint or the app. */
+export interface ClientUsage {
+  client: string;
+  requests: number;
+  prompt_tokens: number;
+  completion_tokens: number;
 }
 
 export interface RankingResult {
@@ -16,6 +27,8 @@ export interface RankingResult {
   models: RankingEntry[];
   /** Increments accepted here but not yet in the ConfigMap. */
   pending: number;
+  /** Uses per client, most requests first (only uses that named their client). */
+  clients?: ClientUsage[];
 }
 
 export const usageOperations = {

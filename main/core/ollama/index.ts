@@ -18,6 +18,8 @@ type OllamaHandlers = Pick<
 export interface OllamaSide {
   handlers: OllamaHandlers;
   facts: OllamaFacts;
+  /** The route to the shared Ollama (the Ollama endpoint passes requests through it). */
+  client: OllamaClient;
   close(): Promise<void>;
 }
 
@@ -114,6 +116,7 @@ export async function createOllamaSideWith(
   return {
     handlers,
     facts: ollamaFacts(client, lists),
+    client,
     async close() {
       offPull();
       await pulls.close();

@@ -7,7 +7,15 @@ import { keepAliveAgent, type OllamaRoute } from './route.ts';
 
 export const OLLAMA_SERVICE = 'ollama-service';
 
-export async function serviceProxyRoute(kube: KubeClient): Promise<OllamaRoute> {
+/** A Service to reach through the proxy; default the shared ollama-service in the app's namespace. */
+export interface ProxyTarget {
+  namespace: string;
+  service: string;
+  port: number;
+}
+
+export async function serviceProxyRoute(kube: KubeClient, target?: ProxyTarget): Promise<OllamaRoute> {
+  const t = target ?? { namespace: kube.namespace, service: OLLAMA_SERVICE, port: OLLAMA_PORT };
   const server = kube.server;
   if (!server) throw new Error('the kubeconfig has no current cluster');
   const opts = await httpsOptions(kube);
@@ -17,7 +25,7 @@ export async function serviceProxyRoute(kube: KubeClient): Promise<OllamaRoute> 
     ...(opts.key ? { key: opts.key as string } : {}),
     ...(opts.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
   });
-  const base = `${server.replace(/\/+$/, '')}/api/v1/namespaces/${encodeURIComponent(kube.namespace)}/services/${OLLAMA_SERVICE}:${OLLAMA_PORT}/proxy`;
+  const base = `${server.replace(/\/+$/, '')}/api/v1/namespaces/${encodeURIComponent(t.namespace)}/services/${encodeURIComponent(t.service)}:${t.port}/proxy`;
   return {
     kind: 'service-proxy',
     base,

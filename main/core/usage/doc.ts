@@ -6,19 +6,90 @@
 //                                                  so a replay after a crash is skipped)
 // data["reset_at"]     "1764201600000"             ms of the last reset; increments accepted
 //                                                  before it are dropped, not counted
+// data["tokens.json"]  {"llama3.1:8b": {"prompt_tokens": 26, "completion_tokens": 259}}
+//                                                  tokens per model, from Ollama's metrics (only
+//                                                  uses that reported them: the Ollama endpoint's)
+// data["clients.json"] {"ollama-js/0.6.3 (x64 linux Node.js/v24.1.0)": {"requests": 3,
+//                      "prompt_tokens": 78, "completion_tokens": 700}}   the same per client
+//                                                  (User-Agent), at most MAX_CLIENTS of them
+//
+// tokens.json and clients.json are written only once they hold something, so a document
+// without them reads (and is written) exactly as before; they change in the same update as
+// the counts, from the same journal entries, so they are exactly-once too.
 //
 // The seed kept a JSON map of model -> count under one key; any other key holding such a
 // map (or a bare number) is read as counts until the first write replaces it.
+
+export interface TokenCounts {
+  prompt_tokens: number;
+  completion_tokens: number;
+}
+
+export interface ClientCounts extends TokenCounts {
+  requests: number;
+}
 
 export interface UsageDoc {
   counts: Record<string, number>;
   applied: Record<string, number>;
   resetAt: number;
+  /** Present once some use reported tokens. */
+  tokens?: Record<string, TokenCounts>;
+  /** Present once some use named its client. */
+  clients?: Record<string, ClientCounts>;
+}
+
+/** What one use adds besides its count (a journal entry carries the same). */
+export interface UseDetails {
+  prompt_tokens?: number;
+  completion_tokens?: number;
+  /** The client's User-Agent, as cleaned by clientName(). */
+  client?: string;
 }
 
 export const COUNTS_KEY = 'usage.json';
 export const APPLIED_KEY = 'applied.json';
 export const RESET_KEY = 'reset_at';
+export const TOKENS_KEY = 'tokens.json';
+export const CLIENTS_KEY = 'clients.json';
+const OWN_KEYS = new Set([APPLIED_KEY, RESET_KEY, TOKENS_KEY, CLIENTS_KEY]);
+/** A ConfigMap holds at most 1 MiB: clients beyond this many are counted together. */
+export const MAX_CLIENTS = 200;
+export const OTHER_CLIENTS = '(other clients)';
+export const MAX_CLIENT_LENGTH = 200;
+
+/** A User-Agent as it is kept: printable, trimmed, bounded; '' (none) becomes "(no user agent)". */
+export function clientName(userAgent: string | undefined): string {
+  const clean = (userAgent ?? '').replace(/[\p{C}]+/gu, ' ').replace(/\s+/g, ' ').trim();
+  if (!clean) return '(no user agent)';
+  return clean.length > MAX_CLIENT_LENGTH ? `${clean.slice(0, MAX_CLIENT_LENGTH - 1)}…` : clean;
+}
+
+/** Adds one use of `model` (with its tokens and client, when known) to the document. */
+export function applyUse(doc: UsageDoc, model: string, use: UseDetails = {}): void {
+  bump(doc.counts, model);
+  const pt = tokenCount(use.prompt_tokens);
+  const ct = tokenCount(use.completion_tokens);
+  if (use.prompt_tokens !== undefined || use.completion_tokens !== undefined) {
+    doc.tokens ??= Object.create(null) as Record<string, TokenCounts>;
+    const t = Object.hasOwn(doc.tokens, model) ? doc.tokens[model]! : (doc.tokens[model] = { prompt_tokens: 0, completion_tokens: 0 });
+    t.prompt_tokens += pt;
+    t.completion_tokens += ct;
+  }
+  if (use.client !== undefined) {
+    doc.clients ??= Object.create(null) as Record<string, ClientCounts>;
+    let key = use.client;
+    if (!Object.hasOwn(doc.clients, key) && Object.keys(doc.clients).length >= MAX_CLIENTS) key = OTHER_CLIENTS;
+    const c = Object.hasOwn(doc.clients, key) ? doc.clients[key]! : (doc.clients[key] = { requests: 0, prompt_tokens: 0, completion_tokens: 0 });
+    c.requests++;
+    c.prompt_tokens += pt;
+    c.completion_tokens += ct;
+  }
+}
+
+function tokenCount(n: number | undefined): number {
+  return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : 0;
+}
 
 export function emptyDoc(): UsageDoc {
   return { counts: countMap(), applied: countMap(), resetAt: 0 };
@@ -44,7 +115,7 @@ export function decodeDoc(data: Record<string, string> | undefined | null): Usag
   if (COUNTS_KEY in data) doc.counts = numberMap(parseJson(data[COUNTS_KEY]));
   else {
     for (const [key, value] of Object.entries(data)) {
-      if (key === APPLIED_KEY || key === RESET_KEY) continue;
+      if (OWN_KEYS.has(key)) continue;
       const parsed = parseJson(value);
       if (typeof parsed === 'number') addCount(doc.counts, key, parsed);
       else for (const [model, n] of Object.entries(numberMap(parsed))) addCount(doc.counts, model, n);
@@ -53,16 +124,38 @@ export function decodeDoc(data: Record<string, string> | undefined | null): Usag
   doc.applied = numberMap(parseJson(data[APPLIED_KEY]));
   const reset = Number(data[RESET_KEY]);
   doc.resetAt = Number.isFinite(reset) && reset > 0 ? reset : 0;
+  const tokens = recordMap(parseJson(data[TOKENS_KEY]), ['prompt_tokens', 'completion_tokens']);
+  if (tokens) doc.tokens = tokens as unknown as Record<string, TokenCounts>;
+  const clients = recordMap(parseJson(data[CLIENTS_KEY]), ['requests', 'prompt_tokens', 'completion_tokens']);
+  if (clients) doc.clients = clients as unknown as Record<string, ClientCounts>;
   return doc;
+}
+
+/** {name: {field: n}} with every field a non-negative integer (missing or bad ones read as 0); null when absent. */
+function recordMap(value: unknown, fields: string[]): Record<string, Record<string, number>> | null {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return null;
+  const out = Object.create(null) as Record<string, Record<string, number>>;
+  for (const [k, v] of Object.entries(value)) {
+    if (!v || typeof v !== 'object' || Array.isArray(v)) continue;
+    out[k] = Object.fromEntries(fields.map((f) => [f, tokenCount((v as Record<string, number>)[f])]));
+  }
+  return out;
 }
 
 export function encodeDoc(doc: UsageDoc): Record<string, string> {
   const counts = Object.fromEntries(Object.entries(doc.counts).filter(([, n]) => n > 0).sort(([a], [b]) => a.localeCompare(b)));
-  return {
+  const out: Record<string, string> = {
     [COUNTS_KEY]: JSON.stringify(counts),
     [APPLIED_KEY]: JSON.stringify(doc.applied),
     [RESET_KEY]: String(doc.resetAt),
   };
+  if (doc.tokens && Object.keys(doc.tokens).length) out[TOKENS_KEY] = JSON.stringify(sorted(doc.tokens));
+  if (doc.clients && Object.keys(doc.clients).length) out[CLIENTS_KEY] = JSON.stringify(sorted(doc.clients));
+  return out;
+}
+
+function sorted<T>(map: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(map).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 export function totalOf(doc: UsageDoc): number {

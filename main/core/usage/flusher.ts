@@ -3,8 +3,8 @@
 // the same update as the counts, so replaying the journal after a crash counts nothing twice.
 import type { Logger } from '../log.ts';
 import type { UsageConfigMap } from './configmap.ts';
-import { bump, type UsageDoc } from './doc.ts';
-import type { UsageJournal } from './journal.ts';
+import { applyUse, type UsageDoc } from './doc.ts';
+import { useOf, type UsageJournal } from './journal.ts';
 
 export interface FlusherOptions {
   /** Shortest gap between two ConfigMap writes (coalescing window). */
@@ -73,7 +73,7 @@ export class UsageFlusher {
         for (const e of fresh) {
           if (e.t <= doc.resetAt) dropped++;
           else {
-            bump(doc.counts, e.model);
+            applyUse(doc, e.model, useOf(e));
             counted++;
           }
         }

@@ -8,14 +8,14 @@
 // reset    clears the counts in the ConfigMap and stamps reset_at. Increments accepted
 //          before that moment (by the accepting instance's clock) and not yet written are
 //          dropped by whichever instance holds them; increments accepted after it count.
-import { isOllamaName, usageModelName, type Handlers, type RankingResult } from '../../../preload/contract/index.ts';
+import { isOllamaName, usageModelName, type ClientUsage, type Handlers, type RankingResult } from '../../../preload/contract/index.ts';
 import { badRequest, unavailable } from '../errors.ts';
 import type { CoreContext } from '../context.ts';
 import { UsageConfigMap } from './configmap.ts';
-import { bump, countMap, countOf, totalOf, type UsageDoc } from './doc.ts';
+import { applyUse, countMap, countOf, totalOf, type UseDetails, type UsageDoc } from './doc.ts';
 import { canonicalModelName } from '../vram/model-name.ts';
 import { UsageFlusher } from './flusher.ts';
-import { UsageJournal } from './journal.ts';
+import { UsageJournal, useOf } from './journal.ts';
 import { rank } from './ranking.ts';
 import { claimSlot, journalRoot } from './slot.ts';
 import { watchUsage } from './watch.ts';
@@ -36,8 +36,8 @@ export interface UsageSideOptions {
 
 export interface UsageSide {
   handlers: Pick<Handlers, 'usageRanking' | 'trackUsage' | 'resetUsage'>;
-  /** Counts one use; answers the name as counted. */
-  track(model: string): Promise<string>;
+  /** Counts one use (with its tokens and client, when known); answers the name as counted. */
+  track(model: string, use?: UseDetails): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -89,13 +89,13 @@ export async function createUsageSideWith(ctx: CoreContext, opts: UsageSideOptio
     }
   }
 
-  async function track(model: string): Promise<string> {
+  async function track(model: string, use: UseDetails = {}): Promise<string> {
     const parsed = usageModelName.safeParse(model);
     if (!parsed.success) throw badRequest(`model ${parsed.error.issues[0]?.message ?? 'is invalid'}`, { field: 'model' });
     // "Llama3.2:1B" and "library/llama3.2:1b" are one model, as pulls treat them; other names
     // (external models) are counted as given.
     const name = isOllamaName(parsed.data) ? canonicalModelName(parsed.data) : parsed.data;
-    await journal.append(name);
+    await journal.append(name, use);
     flusher.schedule();
     if (known) {
       // Cheap on purpose (a long outage can leave many pending): the ranking counts exactly.
@@ -117,10 +117,29 @@ export async function createUsageSideWith(ctx: CoreContext, opts: UsageSideOptio
   const handlers: UsageSide['handlers'] = {
     async usageRanking(): Promise<RankingResult> {
       const doc = await current();
-      const counts = countMap(doc.counts);
+      // A copy with this instance's pending uses applied, as the flusher will write them.
+      const view: UsageDoc = {
+        counts: countMap(doc.counts),
+        applied: doc.applied,
+        resetAt: doc.resetAt,
+        ...(doc.tokens ? { tokens: structuredClone(doc.tokens) } : {}),
+        ...(doc.clients ? { clients: structuredClone(doc.clients) } : {}),
+      };
       const pending = pendingOf(doc);
-      for (const e of pending) bump(counts, e.model);
-      return { success: true, ...rank(counts), pending: pending.length };
+      for (const e of pending) applyUse(view, e.model, useOf(e));
+      const ranked = rank(view.counts);
+      const tokens = view.tokens;
+      const models = tokens
+        ? ranked.models.map((m) => {
+            const t = Object.hasOwn(tokens, m.model) ? tokens[m.model]! : { prompt_tokens: 0, completion_tokens: 0 };
+            return { ...m, prompt_tokens: t.prompt_tokens, completion_tokens: t.completion_tokens };
+          })
+        : ranked.models;
+      const clients: ClientUsage[] = Object.entries(view.clients ?? {})
+        .map(([client, c]) => ({ client, requests: c.requests, prompt_tokens: c.prompt_tokens, completion_tokens: c.completion_tokens }))
+        .filter((c) => c.requests > 0)
+        .sort((a, b) => b.requests - a.requests || a.client.localeCompare(b.client));
+      return { success: true, total_requests: ranked.total_requests, models, pending: pending.length, clients };
     },
     async trackUsage({ model }) {
       const name = await track(model);
@@ -134,6 +153,8 @@ export async function createUsageSideWith(ctx: CoreContext, opts: UsageSideOptio
       const at = Date.now();
       const doc = await cm.update((d) => {
         d.counts = countMap();
+        delete d.tokens;
+        delete d.clients;
         d.resetAt = Math.max(at, d.resetAt);
         return true;
       });

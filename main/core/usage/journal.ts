@@ -3,20 +3,27 @@
 // down and the process being killed; the flusher drops lines once the ConfigMap has them.
 //
 // File format (NDJSON): an optional first line {"applied":N} (every seq <= N is already in
-// the ConfigMap, and new seqs continue after it), then one {"seq","model","t"} per increment.
+// the ConfigMap, and new seqs continue after it), then one {"seq","model","t"} per increment,
+// with "pt", "ct" (prompt and completion tokens) and "c" (client) when the use reported them:
+// tokens travel with their increment, so they are written to the ConfigMap exactly once too.
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import type { UseDetails } from './doc.ts';
 
 export interface JournalEntry {
   seq: number;
   model: string;
   /** Acceptance time (ms since epoch): a reset drops increments accepted before it. */
   t: number;
+  pt?: number;
+  ct?: number;
+  c?: string;
 }
 
 interface Waiter {
   model: string;
+  use: UseDetails;
   resolve: (entry: JournalEntry) => void;
   reject: (err: unknown) => void;
 }
@@ -81,10 +88,10 @@ export class UsageJournal {
   }
 
   /** Resolves once the increment is on disk (fsync'd); concurrent appends share one fsync. */
-  append(model: string): Promise<JournalEntry> {
+  append(model: string, use: UseDetails = {}): Promise<JournalEntry> {
     if (this.#closed) return Promise.reject(new Error('usage journal is closed'));
     return new Promise<JournalEntry>((resolve, reject) => {
-      this.#queue.push({ model, resolve, reject });
+      this.#queue.push({ model, use, resolve, reject });
       if (!this.#writing) this.#writing = this.#drain();
     });
   }
@@ -95,7 +102,7 @@ export class UsageJournal {
         const batch = this.#queue.splice(0);
         await this.#serial(async () => {
           const t = Date.now();
-          const entries = batch.map((w) => ({ seq: ++this.#lastSeq, model: w.model, t }));
+          const entries = batch.map((w) => entryOf(++this.#lastSeq, w.model, t, w.use));
           try {
             await this.#fd.appendFile(entries.map((e) => JSON.stringify(e) + '\n').join(''));
             await this.#fd.datasync();
@@ -174,11 +181,29 @@ export function parseJournal(text: string): { entries: JournalEntry[]; applied: 
     const o = parsed as Partial<JournalEntry> & { applied?: number };
     if (typeof o.applied === 'number') applied = Math.max(applied, o.applied);
     else if (typeof o.seq === 'number' && typeof o.model === 'string' && typeof o.t === 'number') {
-      if (o.seq > applied) entries.push({ seq: o.seq, model: o.model, t: o.t });
+      if (o.seq > applied) entries.push(entryOf(o.seq, o.model, o.t, { prompt_tokens: o.pt, completion_tokens: o.ct, client: o.c }));
     } else break;
     validLength += Buffer.byteLength(line) + 1;
   }
   return { entries, applied, validLength };
+}
+
+/** An entry with only the details that are there (an old entry reads as it was written). */
+function entryOf(seq: number, model: string, t: number, use: UseDetails): JournalEntry {
+  const e: JournalEntry = { seq, model, t };
+  if (typeof use.prompt_tokens === 'number') e.pt = use.prompt_tokens;
+  if (typeof use.completion_tokens === 'number') e.ct = use.completion_tokens;
+  if (typeof use.client === 'string') e.c = use.client;
+  return e;
+}
+
+/** What an entry adds besides its count. */
+export function useOf(e: JournalEntry): UseDetails {
+  return {
+    ...(e.pt !== undefined ? { prompt_tokens: e.pt } : {}),
+    ...(e.ct !== undefined ? { completion_tokens: e.ct } : {}),
+    ...(e.c !== undefined ? { client: e.c } : {}),
+  };
 }
 
 async function readOrCreateInstanceId(dir: string): Promise<string> {

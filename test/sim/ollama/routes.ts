@@ -7,6 +7,7 @@ import { handleGenerate } from './generate.ts';
 import { clientGone, parseJsonBody, readBody, sendError, sendJson, sendText, type Json } from './http-util.ts';
 import { handleCopy, handleDelete, handlePs, handleShow, handleTags } from './models.ts';
 import { handlePull } from './pull.ts';
+import { handleOpenAi } from './openai.ts';
 import { loadedModels } from './state.ts';
 import { updateRuntime } from './vram.ts';
 
@@ -71,6 +72,8 @@ export async function handleRequest(ctx: SimContext, req: IncomingMessage, res: 
   if (isGet && path === '/api/version') return sendJson(res, 200, { version: ctx.runtime.version });
   if (isGet && path === '/api/tags') return handleTags(ctx, res);
   if (method === 'GET' && path === '/api/ps') return handlePs(ctx, res);
+
+  if (path.startsWith('/v1/') && (await handleOpenAi(ctx, req, res, method, path, bodyText))) return;
 
   const route = BODY_ROUTES[`${method} ${path}`];
   if (!route) return sendText(res, 404, '404 page not found');

@@ -37,6 +37,7 @@ export interface OllamaSim {
     loaded(): string[];
     pullCounts: Map<string, number>; // pulls started per model name ("llama3.1:latest")
     generateCounts: Map<string, number>; // generate/chat requests that produced text, per model
+    cancelledStreams: Map<string, number>; // streamed answers whose client left before the end, per model
   };
   stop(): Promise<void>; // down: connections refused, loaded models gone (like a restart)
   start(): Promise<void>; // up again on the same port
@@ -135,6 +136,7 @@ export async function startOllamaSim(opts: OllamaSimOptions = {}): Promise<Ollam
       loaded: () => loadedModels(state).map((m) => m.name),
       pullCounts: state.pullCounts,
       generateCounts: state.generateCounts,
+      cancelledStreams: state.cancelledStreams,
     },
     async stop() {
       await down();

@@ -25,6 +25,8 @@ export interface SimState {
   loaded: Map<string, LoadedModel>;
   pullCounts: Map<string, number>;
   generateCounts: Map<string, number>;
+  /** Streamed generate/chat answers whose client went away before the last chunk, per model. */
+  cancelledStreams: Map<string, number>;
 }
 
 export const DEFAULT_KEEP_ALIVE_MS = 5 * 60_000;
@@ -32,7 +34,7 @@ export const DEFAULT_KEEP_ALIVE_MS = 5 * 60_000;
 export const FOREVER_MS = 9_223_372_036_854;
 
 export function createState(): SimState {
-  return { installed: new Map(), blobs: new Map(), loaded: new Map(), pullCounts: new Map(), generateCounts: new Map() };
+  return { installed: new Map(), blobs: new Map(), loaded: new Map(), pullCounts: new Map(), generateCounts: new Map(), cancelledStreams: new Map() };
 }
 
 export function findInstalled(state: SimState, name: string): InstalledModel | undefined {

@@ -1,0 +1,291 @@
+// The Ollama-compatible endpoint: a loopback HTTP server that speaks Ollama's API and its
+// OpenAI-compatible /v1 routes by passing each request through to the Ollama its model is
+// served by (main/core/ollama-endpoint), streaming the answer back as it comes, and counting
+// each completed generate, chat, embed and /v1 call in the usage store with its tokens and
+// client. Any Ollama client works unchanged: `OLLAMA_HOST=127.0.0.1:P ollama run ...`, the
+// `ollama` and `openai` npm clients, LangChain, Open WebUI.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { timingSafeEqual } from 'node:crypto';
+import { request } from 'undici';
+import { toAppError } from '../core/errors.ts';
+import { silentLogger, type Logger } from '../core/log.ts';
+import { clientName, type EndpointCore, type Upstream } from '../core/ollama-endpoint/index.ts';
+import { connectionError, describe, neverSent } from '../core/ollama/errors.ts';
+import { Meter } from './meter.ts';
+import { allowedOrigins, hostAllowed, isLoopbackBind, isLoopbackPeer, originRefusal } from './posture.ts';
+import { routeOf, type RouteInfo } from './routes.ts';
+
+export interface OllamaEndpointOptions {
+  /** 127.0.0.1 unless asked otherwise. */
+  host?: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** The live manager's side (null while none is connected): read per request, so rebuilds are followed. */
+  getCore: () => EndpointCore | null;
+  /** For OLLAMA_ORIGINS. */
+  env?: NodeJS.ProcessEnv;
+  /** Needed of peers beyond loopback (only reachable when bound elsewhere); without it they are refused. */
+  token?: string;
+  /** More Host names to answer to while bound to loopback. */
+  allowedHosts?: string[];
+  log?: Logger;
+}
+
+export interface OllamaEndpoint {
+  url: string;
+  host: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** A request body is read whole (to find its model) up to this size; blobs are streamed. */
+const MAX_BODY_BYTES = 64 << 20;
+/** Loading a large model and answering can take minutes (as the app's own tries allow). */
+const UPSTREAM_TIMEOUT_MS = 600_000;
+/** Request headers passed on to Ollama; the client's Authorization never is (the route adds its own). */
+const FORWARD_HEADERS = ['content-type', 'accept', 'user-agent', 'content-length'];
+/** Answer headers not passed back (hop by hop, or describing the route, not the answer). */
+const DROP_ANSWER_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-connection', 'audit-id', 'x-kubernetes-pf-flowschema-uid', 'x-kubernetes-pf-prioritylevel-uid', 'cache-control-k8s', 'access-control-allow-origin', 'vary']);
+const CORS_ALLOW_HEADERS = 'Authorization, Content-Type, User-Agent, Accept, X-Requested-With, X-Stainless-Lang, X-Stainless-Package-Version, X-Stainless-Os, X-Stainless-Arch, X-Stainless-Retry-Count, X-Stainless-Runtime, X-Stainless-Runtime-Version, X-Stainless-Async, X-Stainless-Helper-Method, X-Stainless-Poll-Helper, X-Stainless-Custom-Poll-Interval, X-Stainless-Timeout';
+
+export async function startOllamaEndpoint(options: OllamaEndpointOptions): Promise<OllamaEndpoint> {
+  const host = options.host ?? '127.0.0.1';
+  const log = options.log ?? silentLogger;
+  const env = options.env ?? process.env;
+  const loopbackBind = isLoopbackBind(host);
+  const sockets = new Set<Socket>();
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      const e = toAppError(err);
+      log.warn('OLLAMA', `endpoint: ${req.method} ${req.url}: ${e.message}`);
+      if (!res.headersSent) refuse(res, e.status >= 400 ? e.status : 500, e.message, false);
+      else res.destroy();
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://endpoint');
+    const method = req.method ?? 'GET';
+    const route = routeOf(method === 'OPTIONS' ? 'GET' : method, url.pathname);
+    const openai = !!route?.openai || url.pathname.startsWith('/v1/');
+
+    // Posture first: nothing from a refused caller reaches Ollama.
+    if (!isLoopbackPeer(req.socket.remoteAddress)) {
+      const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
+      if (!options.token || !bearer || !same(bearer, options.token)) {
+        return refuse(res, 403, `requests from ${req.socket.remoteAddress} need Authorization: Bearer <the manager's REST token>; loopback clients need none`, openai);
+      }
+    }
+    if (loopbackBind && !hostAllowed(req.headers.host, options.allowedHosts)) {
+      return refuse(res, 403, `host ${req.headers.host} is not allowed: this Ollama endpoint answers local names only (localhost, 127.0.0.1, this machine's names), as Ollama does`, openai);
+    }
+    const origin = req.headers.origin;
+    const why = originRefusal(origin, req.headers.host, allowedOrigins(env));
+    if (why) return refuse(res, 403, why, openai);
+    if (origin) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Vary', 'Origin');
+    }
+    if (method === 'OPTIONS') {
+      res.writeHead(204, {
+        'Access-Control-Allow-Methods': 'GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS',
+        'Access-Control-Allow-Headers': CORS_ALLOW_HEADERS,
+        'Access-Control-Max-Age': '43200',
+      });
+      return void res.end();
+    }
+    if (!route) {
+      // What Ollama (gin) answers for a route it does not have.
+      res.writeHead(404, { 'Content-Type': 'text/plain' });
+      return void res.end('404 page not found');
+    }
+    await passThrough(req, res, url, method, route);
+  }
+
+  async function passThrough(req: IncomingMessage, res: ServerResponse, url: URL, method: string, route: RouteInfo & { pathModel?: string }): Promise<void> {
+    const openai = !!route.openai;
+    const streamed = url.pathname.startsWith('/api/blobs/');
+    let body: Buffer | IncomingMessage | undefined;
+    let model: string | null = route.pathModel ?? null;
+    let stripUsage = false;
+    if (streamed) body = req;
+    else if (method !== 'GET' && method !== 'HEAD') {
+      const raw = await readBody(req);
+      if (raw === null) return refuse(res, 413, `request body larger than ${MAX_BODY_BYTES >> 20} MiB`, openai);
+      body = raw;
+      const json = route.bodyModel ? parseObject(raw) : null;
+      if (json) {
+        const m = typeof json.model === 'string' && json.model ? json.model : typeof json.name === 'string' ? json.name : null;
+        model = m;
+        // A /v1 stream reports its tokens only when asked to: ask, and take the answer out again.
+        if ((route.meter === 'v1-chat' || route.meter === 'v1-completion') && json.stream === true) {
+          const so = json.stream_options && typeof json.stream_options === 'object' ? (json.stream_options as Record<string, unknown>) : null;
+          if (so?.include_usage !== true) {
+            json.stream_options = { ...(so ?? {}), include_usage: true };
+            body = Buffer.from(JSON.stringify(json));
+            stripUsage = true;
+          }
+        }
+      }
+    }
+
+    const core = options.getCore();
+    if (!core) return refuse(res, 503, 'the model manager is not connected to a cluster yet; try again once it is', openai);
+
+    const abort = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) abort.abort(new Error('client went away'));
+    });
+
+    const headers: Record<string, string> = {};
+    for (const h of FORWARD_HEADERS) {
+      const v = req.headers[h];
+      if (typeof v === 'string') headers[h] = v;
+    }
+    if (Buffer.isBuffer(body)) headers['content-length'] = String(body.length);
+
+    let upstream: Upstream;
+    let answer: Awaited<ReturnType<typeof request>>;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        upstream = await core.upstream(model);
+      } catch (err) {
+        const e = toAppError(err);
+        return refuse(res, e.status >= 500 ? 502 : e.status, `no Ollama to pass this to: ${e.message}`, openai);
+      }
+      try {
+        answer = await request(upstream.route.base + url.pathname + url.search, {
+          method: method as 'GET',
+          dispatcher: upstream.route.dispatcher,
+          headers: { ...headers, ...(await upstream.route.headers()) },
+          ...(body !== undefined ? { body } : {}),
+          signal: abort.signal,
+          headersTimeout: UPSTREAM_TIMEOUT_MS,
+          bodyTimeout: UPSTREAM_TIMEOUT_MS,
+        });
+        break;
+      } catch (err) {
+        if (abort.signal.aborted) return;
+        if (connectionError(err)) upstream.failed(describe(err));
+        // Only a request that never left may go again (a generate must not run twice).
+        if (attempt < 2 && neverSent(err) && !streamed) continue;
+        return refuse(res, 502, `Ollama (${upstream.target}) did not answer: ${describe(err)}`, openai);
+      }
+    }
+
+    const contentType = headerText(answer.headers['content-type']);
+    const meter = route.meter && answer.statusCode === 200 ? new Meter(route.meter, contentType, { stripUsage }) : null;
+    const out: Record<string, string | string[]> = {};
+    for (const [k, v] of Object.entries(answer.headers)) {
+      if (v === undefined || DROP_ANSWER_HEADERS.has(k)) continue;
+      if (k === 'content-length' && stripUsage) continue;
+      out[k] = v;
+    }
+    // Which Ollama answered, for the operator and for clients that want to know.
+    out['x-model-manager-target'] = upstream.target;
+    res.writeHead(answer.statusCode, out);
+    res.flushHeaders();
+    try {
+      for await (const chunk of answer.body) {
+        const piece = meter ? meter.pass(chunk as Buffer) : (chunk as Buffer);
+        if (piece.length && !res.write(piece)) await drained(res);
+        if (res.destroyed) break;
+      }
+    } catch (err) {
+      if (!abort.signal.aborted) log.warn('OLLAMA', `endpoint: answer from ${upstream.target} broke off: ${describe(err)}`);
+      res.destroy();
+      return;
+    }
+    if (res.destroyed) {
+      answer.body.destroy();
+      return;
+    }
+    const rest = meter?.rest();
+    await new Promise<void>((resolve) => res.end(rest?.length ? rest : undefined, () => resolve()));
+    if (!meter || !model || !res.writableFinished) return;
+    const use = meter.finish();
+    if (!use) return;
+    await core.count(model, { ...use, client: clientName(headerText(req.headers['user-agent'])) });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const shown = host.includes(':') ? `[${host}]` : host;
+  const url = `http://${shown}:${port}`;
+  log.info('OLLAMA', `endpoint: serving Ollama's API at ${url} (OLLAMA_HOST=${shown}:${port})`);
+  return {
+    url,
+    host,
+    port,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      });
+      log.info('OLLAMA', `endpoint: stopped serving at ${url}`);
+    },
+  };
+}
+
+/** A refusal Ollama's clients show as it is: {"error": msg} for /api, OpenAI's error object for /v1. */
+function refuse(res: ServerResponse, status: number, message: string, openai: boolean): void {
+  const type = status === 400 ? 'invalid_request_error' : status === 404 ? 'not_found_error' : status === 403 ? 'permission_error' : 'api_error';
+  const body = JSON.stringify(openai ? { error: { message, type, param: null, code: null } } : { error: message });
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > MAX_BODY_BYTES) return null;
+    chunks.push(c as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function parseObject(raw: Buffer): Record<string, unknown> | null {
+  try {
+    const v = JSON.parse(raw.toString('utf8')) as unknown;
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null; // Ollama answers it with its own 400
+  }
+}
+
+function headerText(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+function same(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
