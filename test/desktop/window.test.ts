@@ -93,6 +93,8 @@ describe.skipIf(!hasChromium)('the desktop app against the simulated cluster', {
       const t = st.trays[0]!;
       return t.tooltip !== before.tooltip && t.menu?.[0]?.label !== before.menu?.[0]?.label && t;
     });
+    // The core's events reach the window over webContents.send.
+    expect(after && (await app.state()).records.some((r) => r.kind === 'webContents.send' && r.channel === 'event:clusterChanged')).toBe(true);
     const allocated = (text: string) => Number(/(\d+(?:\.\d+)?) of/.exec(text)?.[1]);
     expect(allocated(after.tooltip)).toBeGreaterThan(allocated(before.tooltip));
   });

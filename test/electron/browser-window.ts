@@ -338,6 +338,7 @@ export class WebContents extends EventEmitter {
   send(channel: string, ...args: unknown[]): void {
     const cloned = ipcClone(args);
     if (this.#destroyed) return;
+    record('webContents.send', { id: this.id, channel });
     void this.page
       .then((page) => page.evaluate(([token, ch, a]) => (globalThis as unknown as Record<string, (c: string, a: unknown[]) => void>)[token as string]?.(ch as string, a as unknown[]), [this.#token, channel, wire.encode(cloned)] as const))
       .catch(() => {});
