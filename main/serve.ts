@@ -11,6 +11,7 @@ import { ManagerHost } from './core/host.ts';
 import { consoleLogger } from './core/log.ts';
 import { fileSettings } from './core/settings.ts';
 import { startRestServer } from './rest/server.ts';
+import { serviceHostNames } from './rest/service-hosts.ts';
 import { followOllamaEndpointSetting, startOllamaEndpoint } from './ollama-endpoint/index.ts';
 import { FLAGS, usage } from './serve-flags.ts';
 import { normalizeOrigin } from '../preload/contract/index.ts';
@@ -81,7 +82,7 @@ async function main(): Promise<void> {
     events: host.events,
     token: settings.restToken(env),
     staticDir: RENDERER,
-    allowedHosts: flags['allow-host'],
+    allowedHosts: [...(flags['allow-host'] ?? []), ...serviceHostNames(env)],
     allowedOrigins: () => [...flags.origins, ...settings.get().allowedOrigins],
     log: consoleLogger,
   });

@@ -3,7 +3,9 @@
 // probes again; retries requests that are safe to repeat with the seed's policy
 // (3 tries, short backoff, on 429/500/502/503/504 and connection errors).
 import { request, type Dispatcher } from 'undici';
-import type { OllamaRouteInfo } from '../../../preload/contract/index.ts';
+import { defaultSettings, type OllamaRouteInfo, type ollamaRouteKinds } from '../../../preload/contract/index.ts';
+
+type OllamaRouteKind = (typeof ollamaRouteKinds)[number];
 import { AppError } from '../errors.ts';
 import type { CoreContext } from '../context.ts';
 import { connectionError, describe, neverSent, ollamaHttpError } from './errors.ts';
@@ -113,7 +115,7 @@ export class OllamaClient {
     const { settings, env, kube, log } = this.#ctx;
     const s = settings.get();
     const out: Candidate[] = [];
-    for (const kind of s.ollamaRoutes) {
+    for (const kind of routeOrder(s.ollamaRoutes, env)) {
       if (kind === 'explicit') {
         const urls = [s.ollamaUrl, env.OLLAMA_HOST].map((u) => (u ? normaliseOllamaHost(u) : null)).filter((u): u is string => !!u);
         for (const url of [...new Set(urls)]) out.push({ label: `explicit ${url}`, make: async () => directRoute('explicit', url) });
@@ -247,4 +249,14 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       { once: true },
     );
   });
+}
+
+/**
+ * The routes in the order tried. In a pod with the default order, the Service's own DNS
+ * names come before the API server's proxy: same Ollama, one hop less, no proxy permission used.
+ */
+export function routeOrder(routes: readonly OllamaRouteKind[], env: NodeJS.ProcessEnv): OllamaRouteKind[] {
+  const isDefault = routes.length === defaultSettings.ollamaRoutes.length && routes.every((r, i) => r === defaultSettings.ollamaRoutes[i]);
+  if (!env.KUBERNETES_SERVICE_HOST || !isDefault) return [...routes];
+  return ['explicit', 'service-dns', ...routes.filter((r) => r !== 'explicit' && r !== 'service-dns')];
 }
