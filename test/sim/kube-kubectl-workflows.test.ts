@@ -51,4 +51,31 @@ describe.skipIf(!kubectlPath)(`kubectl workflows (${kubectlPath ?? 'not on PATH:
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('the server rejected our request due to an error in our request');
   });
+
+  // kubectl delete --cascade sends propagationPolicy; apiserver registry/generic/registry/store.go and the
+  // garbage collector (pkg/controller/garbagecollector) decide what stays.
+  test('delete --cascade=orphan keeps the ReplicaSet and pods; --cascade=foreground returns once the pods are gone', async () => {
+    for (const name of ['kc-orphan', 'kc-fg']) {
+      const c = await raw(sim, '/apis/apps/v1/namespaces/team-a/deployments', { method: 'POST', body: deployment(name, 'team-a', [{ name: 'main', image: 'nginx:1.27.3' }], 2) });
+      expect(c.status).toBe(201);
+      await eventually(async () => (await raw(sim, `/apis/apps/v1/namespaces/team-a/deployments/${name}`)).json.status?.readyReplicas, (n) => n === 2);
+    }
+    const o = await k('delete', 'deployment', 'kc-orphan', '-n', 'team-a', '--cascade=orphan');
+    expect(o.code, o.stderr).toBe(0);
+    expect(o.stdout.trim()).toBe('deployment.apps "kc-orphan" deleted');
+    const rs = await k('get', 'rs', '-n', 'team-a', '-l', 'app=kc-orphan', '-o', 'json');
+    const sets = JSON.parse(rs.stdout).items;
+    expect(sets).toHaveLength(1);
+    expect(sets[0].metadata.ownerReferences).toBeUndefined();
+    const po = await k('get', 'pods', '-n', 'team-a', '-l', 'app=kc-orphan', '-o', 'name');
+    expect(po.stdout.trim().split('\n')).toHaveLength(2);
+
+    const t0 = Date.now();
+    const f = await k('delete', 'deployment', 'kc-fg', '-n', 'team-a', '--cascade=foreground');
+    expect(f.code, f.stderr).toBe(0);
+    // kubectl waits until the Deployment is gone, which foreground deletion delays until the pods are.
+    expect(Date.now() - t0).toBeGreaterThan(500);
+    const left = await raw(sim, '/api/v1/namespaces/team-a/pods?labelSelector=app%3Dkc-fg');
+    expect(left.json.items).toHaveLength(0);
+  });
 });

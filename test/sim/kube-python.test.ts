@@ -44,4 +44,15 @@ describe.skipIf(!available)('python3-kubernetes against the simulator', () => {
     const rep = await scenario('strategic_patch.py');
     expect(rep).toMatchObject({ containers: ['app', 'sidecar'], env: { B: '2', C: '3' }, ports: [8080, 9090], jsonPatchTestStatus: 422 });
   });
+
+  // apiserver pkg/registry/generic/registry/store.go (Delete), pkg/registry/core/pod/strategy.go
+  // (CheckGracefulDelete) and kube-controller-manager pkg/controller/garbagecollector.
+  test('each propagation policy, a pod grace period and a finalizer, as the API server and GC do them', async () => {
+    const rep = await scenario('delete_propagation.py');
+    expect(rep.orphan).toEqual({ replicasets: 1, pods: 2 });
+    expect(rep.foreground.finalizers).toEqual(['foregroundDeletion']);
+    expect(rep.foreground.terminatingPods).toBe(1);
+    // The owner waited for the pod's termination (podTerminationMs 1000 here).
+    expect(rep.foreground.ownerWaitedSeconds).toBeGreaterThan(0.3);
+  });
 });

@@ -2,7 +2,8 @@
 // a Deployment owns one ReplicaSet per pod template (named <deploy>-<pod-template-hash>),
 // the current one is scaled to spec.replicas and older ones to 0 (so a template change
 // replaces pods at once, like strategy Recreate), pods are <rs>-<5 chars>, and statuses
-// roll up pod readiness. Deleting an owner deletes its dependents (background propagation).
+// roll up pod readiness. A ReplicaSet no Deployment owns (orphaned) keeps its pods by itself.
+// Pods are deleted gracefully (deletion.ts); dependents of deleted owners are gc.ts's work.
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import type { KObj } from './types.ts';
 import { clone, nowIso } from './types.ts';
@@ -11,6 +12,7 @@ import { keyOf } from './store.ts';
 import { resourceFor } from './resources.ts';
 import { randomSuffix, templateHash } from './names.ts';
 import type { Kubelet } from './kubelet.ts';
+import { deleteObj } from './deletion.ts';
 
 const deployments = resourceFor('deployments');
 const replicasets = resourceFor('replicasets');
@@ -47,7 +49,6 @@ export class DeploymentController {
   private kubelet: Kubelet;
   private log: (m: string) => void;
   private queue = new Set<string>();
-  private gcQueue = new Set<string>();
   private flushing = false;
   /** While seeding, reconciles are called directly and events are ignored. */
   paused = false;
@@ -62,38 +63,37 @@ export class DeploymentController {
   onEvent(e: StoreEvent): void {
     if (this.paused || this.closed) return;
     const ns = e.obj.metadata.namespace;
-    if (e.type === 'DELETED' && e.obj.metadata.uid) this.gcQueue.add(e.obj.metadata.uid);
     if (e.r === deployments) {
       if (e.type !== 'DELETED') this.queue.add(keyOf(ns, e.obj.metadata.name!));
     } else if (e.r === replicasets) {
       const d = ownerOf(e.obj, 'Deployment');
       if (d) this.queue.add(keyOf(ns, d));
+      else if (e.type !== 'DELETED') this.queue.add(`rs:${keyOf(ns, e.obj.metadata.name!)}`);
     } else if (e.r === pods) {
       const rs = ownerOf(e.obj, 'ReplicaSet');
       const rsObj = rs ? this.store.getEntry(replicasets, ns, rs)?.obj : undefined;
       const d = rsObj ? ownerOf(rsObj, 'Deployment') : undefined;
       if (d) this.queue.add(keyOf(ns, d));
+      else if (rsObj) this.queue.add(`rs:${keyOf(ns, rs!)}`);
     }
     this.kick();
   }
 
   private kick(): void {
-    if (this.flushing || (this.queue.size === 0 && this.gcQueue.size === 0)) return;
+    if (this.flushing || this.queue.size === 0) return;
     this.flushing = true;
     // Writes happen after the event that caused them has reached every listener,
     // so watch streams see events in resourceVersion order.
     setImmediate(() => {
       this.flushing = false;
       if (this.closed) return;
-      const gc = [...this.gcQueue];
-      this.gcQueue.clear();
-      for (const uid of gc) this.collect(uid);
       const keys = [...this.queue];
       this.queue.clear();
       for (const k of keys) {
-        const [ns, name] = k.split('/') as [string, string];
+        const [ns, name] = k.replace(/^rs:/, '').split('/') as [string, string];
         try {
-          this.reconcile(ns, name);
+          if (k.startsWith('rs:')) this.syncOrphanReplicaSet(ns, name);
+          else this.reconcile(ns, name);
         } catch (err) {
           this.log(`[SIM] reconcile ${k} failed: ${(err as Error).message}`);
         }
@@ -102,12 +102,9 @@ export class DeploymentController {
     });
   }
 
-  private collect(uid: string): void {
-    for (const [plural, ns, name] of this.store.dependents(uid)) {
-      const r = resourceFor(plural);
-      const e = this.store.getEntry(r, ns, name);
-      if (e && (e.obj.metadata.ownerReferences ?? []).some((o) => o.uid === uid)) this.store.remove(r, ns || undefined, name);
-    }
+  private syncOrphanReplicaSet(ns: string, name: string): void {
+    const rs = this.store.getEntry(replicasets, ns, name)?.obj;
+    if (rs && !ownerOf(rs, 'Deployment')) this.syncReplicaSet(rs, false);
   }
 
   private dependentsOf(owner: KObj, plural: string): KObj[] {
@@ -189,14 +186,16 @@ export class DeploymentController {
     const rs = rsIn;
     let owned = this.dependentsOf(rs, 'pods').filter((p) => !p.metadata.deletionTimestamp);
     const want: number = rs.spec?.replicas ?? 0;
-    if (owned.length < want) {
+    if (rs.metadata.deletionTimestamp) {
+      // Being deleted: the replicaset controller no longer manages its pods.
+    } else if (owned.length < want) {
       for (let i = owned.length; i < want; i++) owned.push(this.createPod(rs, instant));
     } else if (owned.length > want) {
       // Like the replicaset controller: unscheduled first, then not ready, then newest.
       const rank = (p: KObj) => (!p.spec?.nodeName ? 0 : !isReady(p) ? 1 : 2);
       const victims = [...owned].sort((a, b) => rank(a) - rank(b) ||
         String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp))).slice(0, owned.length - want);
-      for (const v of victims) this.store.remove(pods, v.metadata.namespace, v.metadata.name!);
+      for (const v of victims) deleteObj(this.store, pods, v, {});
       owned = owned.filter((p) => !victims.includes(p));
     }
     const ready = owned.filter(isReady).length;

@@ -1,6 +1,8 @@
 // Binds new pods to nodes (through the Scheduler) and plays the kubelet: after
 // readyDelayMs a bound pod is Running and Ready, unless its image cannot be pulled
 // (then it waits in ImagePullBackOff). Unschedulable pods are retried when room appears.
+// A pod deleted gracefully is stopped: its containers take terminationMs to exit on SIGTERM
+// (never longer than the grace period), then the kubelet removes it (a delete with grace 0).
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { createHash } from 'node:crypto';
 import type { KObj } from './types.ts';
@@ -9,10 +11,13 @@ import type { Store, StoreEvent } from './store.ts';
 import { keyOf } from './store.ts';
 import { resourceFor } from './resources.ts';
 import type { Scheduler } from './scheduler.ts';
+import { storeOrFinish } from './deletion.ts';
 
 export interface KubeletOptions {
   readyDelayMs: number;
   unpullableImages: string[];
+  /** How long a container takes to exit after SIGTERM (capped by the pod's grace period). */
+  terminationMs: number;
 }
 
 const pods = resourceFor('pods');
@@ -43,6 +48,7 @@ export class Kubelet {
   private opts: KubeletOptions;
   private log: (m: string) => void;
   private timers = new Map<string, NodeJS.Timeout>();
+  private stopping = new Map<string, NodeJS.Timeout>();
   private toSchedule = new Set<string>();
   private unschedulable = new Set<string>();
   private scheduled = false;
@@ -67,10 +73,13 @@ export class Kubelet {
     if (e.type === 'DELETED') {
       clearTimeout(this.timers.get(key));
       this.timers.delete(key);
+      clearTimeout(this.stopping.get(key));
+      this.stopping.delete(key);
       this.unschedulable.delete(key);
       this.toSchedule.delete(key);
       return this.retryUnschedulable();
     }
+    if (e.obj.metadata.deletionTimestamp && e.obj.spec?.nodeName && e.obj.metadata.deletionGracePeriodSeconds > 0) return this.stopLater(key, e.obj);
     if (e.type === 'ADDED') {
       if (!e.obj.spec?.nodeName) this.enqueue(key);
       else if (e.obj.status?.phase === 'Pending' && !e.obj.status?.containerStatuses) this.startLater(key);
@@ -195,7 +204,7 @@ export class Kubelet {
       this.timers.delete(key);
       const [ns, name] = key.split('/') as [string, string];
       const e = this.store.getEntry(pods, ns, name);
-      if (!e || !e.obj.spec?.nodeName || e.obj.status?.phase !== 'Pending') return;
+      if (!e || !e.obj.spec?.nodeName || e.obj.status?.phase !== 'Pending' || e.obj.metadata.deletionTimestamp) return;
       const pod = this.started(clone(e.obj));
       this.store.update(pods, pod);
       const waiting = pod.status.containerStatuses?.find((s: any) => s.state?.waiting)?.state.waiting.reason;
@@ -203,6 +212,31 @@ export class Kubelet {
     }, this.opts.readyDelayMs);
     t.unref();
     this.timers.set(key, t);
+  }
+
+  private stopLater(key: string, pod: KObj): void {
+    if (this.stopping.has(key) || this.closed) return;
+    clearTimeout(this.timers.get(key));
+    this.timers.delete(key);
+    const ms = Math.min(this.opts.terminationMs, pod.metadata.deletionGracePeriodSeconds * 1000);
+    const t = setTimeout(() => {
+      this.stopping.delete(key);
+      const [ns, name] = key.split('/') as [string, string];
+      const e = this.store.getEntry(pods, ns, name);
+      if (!e || !e.obj.metadata.deletionTimestamp) return;
+      const o = clone(e.obj);
+      const now = nowIso();
+      o.status = { ...(o.status ?? {}) };
+      o.status.containerStatuses = (o.status.containerStatuses ?? []).map((c: any) => ({
+        ...c, ready: false, started: false,
+        state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: c.state?.running?.startedAt ?? now, finishedAt: now, containerID: c.containerID } },
+      }));
+      o.metadata.deletionGracePeriodSeconds = 0;
+      storeOrFinish(this.store, pods, o);
+      this.log(`[SIM] pod ${key} stopped and removed by the kubelet`);
+    }, ms);
+    t.unref();
+    this.stopping.set(key, t);
   }
 
   /** For seeding: schedules and starts a pod at once, returning the object to store (Pending if it cannot be). */
@@ -214,7 +248,8 @@ export class Kubelet {
 
   close(): void {
     this.closed = true;
-    for (const t of this.timers.values()) clearTimeout(t);
+    for (const t of [...this.timers.values(), ...this.stopping.values()]) clearTimeout(t);
     this.timers.clear();
+    this.stopping.clear();
   }
 }

@@ -19,6 +19,8 @@ import { validate } from './validate.ts';
 import { randomSuffix } from './names.ts';
 import { jsonPatch, mergePatch } from './patch.ts';
 import { strategicMergePatch } from './strategic.ts';
+import { deleteObj, deleteOptions, storeOrFinish } from './deletion.ts';
+import type { DeleteOptions } from './deletion.ts';
 import { takeRace } from './faults.ts';
 import { queryBool } from './query.ts';
 
@@ -40,7 +42,7 @@ function asObject(body: unknown, r: ResourceInfo): KObj {
 }
 
 function stripServerFields(o: KObj): void {
-  for (const k of ['uid', 'resourceVersion', 'creationTimestamp', 'generation', 'deletionTimestamp', 'managedFields', 'selfLink'])
+  for (const k of ['uid', 'resourceVersion', 'creationTimestamp', 'generation', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'managedFields', 'selfLink'])
     delete o.metadata[k];
 }
 
@@ -106,10 +108,17 @@ export function updateObject(ctx: SimContext, r: ResourceInfo, old: KObj, next: 
     const changed = JSON.stringify(old.spec) !== JSON.stringify(o.spec);
     o.metadata.generation = old.metadata.generation + (changed ? 1 : 0);
   }
-  if (old.metadata.deletionTimestamp) o.metadata.deletionTimestamp = old.metadata.deletionTimestamp;
+  if (old.metadata.deletionTimestamp) {
+    o.metadata.deletionTimestamp = old.metadata.deletionTimestamp;
+    o.metadata.deletionGracePeriodSeconds = old.metadata.deletionGracePeriodSeconds;
+  } else {
+    delete o.metadata.deletionGracePeriodSeconds;
+  }
   delete o.metadata.managedFields;
   if (sameIgnoringRv(old, o)) return old;
   if (opts.dry) return o;
+  // The last finalizer of an object being deleted removed: the object goes (registry store Update).
+  if (o.metadata.deletionTimestamp) return storeOrFinish(ctx.store, r, o).obj;
   return ctx.store.update(r, o);
 }
 
@@ -163,21 +172,13 @@ export function deleteNamespace(ctx: SimContext, name: string): KObj {
   return updated;
 }
 
-export function deleteObject(ctx: SimContext, r: ResourceInfo, ns: string | undefined, name: string, body: any, dry: boolean): unknown {
+/** DELETE: the object while its deletion is pending (finalizers, a pod's grace period); once gone, pods
+ *  answer with the deleted object and other kinds with a Success Status (registry store ReturnDeletedObject). */
+export function deleteObject(ctx: SimContext, r: ResourceInfo, ns: string | undefined, name: string, opts: DeleteOptions, dry: boolean): unknown {
   if (r.plural === 'namespaces') return dry ? mustGet(ctx, r, ns, name) : deleteNamespace(ctx, name);
   const old = mustGet(ctx, r, ns, name);
-  const pre = body?.preconditions;
-  if (pre?.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion)
-    throw errors.conflict(r, name);
-  if (pre?.uid && pre.uid !== old.metadata.uid)
-    throw errors.conflict(r, name);
-  if (!dry) ctx.store.remove(r, ns, name);
-  if (r.plural === 'pods') {
-    const o = clone(old);
-    o.metadata.deletionTimestamp = nowIso();
-    o.metadata.deletionGracePeriodSeconds = body?.gracePeriodSeconds ?? o.spec?.terminationGracePeriodSeconds ?? 30;
-    return o;
-  }
+  const { obj, gone } = deleteObj(ctx.store, r, old, opts, dry);
+  if (!gone || r.plural === 'pods') return obj;
   return successStatus(r, name, old.metadata.uid);
 }
 
@@ -261,15 +262,17 @@ export async function handleCrud(
     }
     case 'delete': {
       const raw = req.headers['content-length'] !== '0' && req.headers['content-type'] ? await readJson(req).catch(() => undefined) : undefined;
-      const out = deleteObject(ctx, r, ns, name!, raw, dry);
+      const out = deleteObject(ctx, r, ns, name!, deleteOptions(q, raw), dry);
       ctx.log(`[SIM] deleted ${r.plural} ${ns ? ns + '/' : ''}${name}`);
       sendJson(res, 200, out);
       return;
     }
     case 'deletecollection': {
       const match = both(labelMatcher(q.get('labelSelector') ?? undefined), fieldMatcher(q.get('fieldSelector') ?? undefined, r.plural));
+      const raw = req.headers['content-length'] !== '0' && req.headers['content-type'] ? await readJson(req).catch(() => undefined) : undefined;
+      const delOpts = deleteOptions(q, raw);
       const victims = ctx.store.entries(r, ns).filter((e) => !match || match(e.obj)).map((e) => e.obj);
-      if (!dry) for (const v of victims) deleteObject(ctx, r, v.metadata.namespace, v.metadata.name!, undefined, false);
+      if (!dry) for (const v of victims) deleteObject(ctx, r, v.metadata.namespace, v.metadata.name!, delOpts, false);
       sendJson(res, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success' });
       return;
     }

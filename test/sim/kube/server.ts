@@ -17,6 +17,7 @@ import type { SimContext } from './context.ts';
 import { Scheduler } from './scheduler.ts';
 import { Kubelet } from './kubelet.ts';
 import { DeploymentController } from './controller.ts';
+import { GarbageCollector } from './gc.ts';
 import { seedCluster } from './seed.ts';
 import { Authenticator, authorize, CERT_ADMIN_GROUP, CERT_VIEWER_GROUP } from './auth.ts';
 import type { User } from './auth.ts';
@@ -51,6 +52,8 @@ export interface KubeSimOptions {
   pods?: number;
   readyDelayMs?: number; // Pending -> Running delay of new pods (default 300)
   unpullableImages?: string[]; // images whose pods stay waiting in ImagePullBackOff
+  /** How long a deleted pod stays Terminating while its containers exit (default 1000 ms; capped by its grace period). */
+  podTerminationMs?: number;
   quiet?: boolean; // no [SIM] logs
 }
 
@@ -122,9 +125,11 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
   const ctx: SimContext = { store, faults, watches, log, portForwards };
   if (opts.ollamaUrl) ctx.ollamaUrl = opts.ollamaUrl;
   const scheduler = new Scheduler(store);
-  const kubelet = new Kubelet(store, scheduler, { readyDelayMs: opts.readyDelayMs ?? 300, unpullableImages: opts.unpullableImages ?? [] }, log);
+  const kubelet = new Kubelet(store, scheduler, { readyDelayMs: opts.readyDelayMs ?? 300, unpullableImages: opts.unpullableImages ?? [], terminationMs: opts.podTerminationMs ?? 1000 }, log);
   const controller = new DeploymentController(store, kubelet, log);
+  const gc = new GarbageCollector(store, log);
   store.subscribe((e) => {
+    gc.onEvent(e);
     scheduler.track(e);
     kubelet.onEvent(e);
     controller.onEvent(e);
@@ -133,6 +138,7 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
   const scale: Parameters<typeof seedCluster>[3] = {};
   for (const k of ['nodes', 'namespaces', 'deployments', 'pods'] as const) if (opts[k]) scale[k] = opts[k];
   seedCluster(store, controller, certs.caPem, scale);
+  gc.indexAll(['deployments', 'replicasets', 'pods', 'services', 'configmaps']);
 
   let port = opts.port ?? 0;
   const sockets = new Set<Socket>();
@@ -285,6 +291,7 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
       await sim.stop();
       kubelet.close();
       controller.close();
+      gc.close();
     },
   };
   log(`[SIM] kube API server on ${url} (${store.count(resourceFor('nodes'))} nodes, ${store.count(resourceFor('pods'))} pods, rv ${store.resourceVersion}) in ${Math.round(performance.now() - t0)} ms`);

@@ -21,3 +21,25 @@ def check(cond, what):
 def report(**facts):
     # One JSON line on stdout: what the vitest side asserts on.
     print(json.dumps(facts, default=str))
+
+
+def wait_for(fn, what, timeout=10.0, step=0.05):
+    # Polls fn() until it returns something truthy; fails the scenario after `timeout` seconds.
+    import time
+    end = time.time() + timeout
+    while time.time() < end:
+        v = fn()
+        if v:
+            return v
+        time.sleep(step)
+    check(False, f"timed out waiting for {what}")
+
+
+def exists(read, *args):
+    from kubernetes.client.rest import ApiException
+    try:
+        return read(*args)
+    except ApiException as e:
+        if e.status == 404:
+            return None
+        raise
