@@ -5,10 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startKubeSim, type KubeSim } from './kube/server.ts';
+import { startOllamaSim } from './ollama/server.ts';
 import { hasPythonKubernetes, runScenario } from './python/run.ts';
 
 const available = await hasPythonKubernetes();
 let sim: KubeSim;
+let ollama: Awaited<ReturnType<typeof startOllamaSim>>;
 let dir: string;
 let kubeconfig: string;
 
@@ -20,13 +22,15 @@ async function scenario(script: string, env: Record<string, string> = {}) {
 
 describe.skipIf(!available)('python3-kubernetes against the simulator', () => {
   beforeAll(async () => {
-    sim = await startKubeSim({ readyDelayMs: 100, quiet: true });
+    ollama = await startOllamaSim({ quiet: true });
+    sim = await startKubeSim({ readyDelayMs: 100, quiet: true, ollamaUrl: ollama.url });
     dir = mkdtempSync(join(tmpdir(), 'kube-sim-python-'));
     kubeconfig = join(dir, 'kubeconfig');
     sim.writeKubeconfig(kubeconfig);
   });
   afterAll(async () => {
     await sim?.close();
+    await ollama?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -54,5 +58,13 @@ describe.skipIf(!available)('python3-kubernetes against the simulator', () => {
     expect(rep.foreground.terminatingPods).toBe(1);
     // The owner waited for the pod's termination (podTerminationMs 1000 here).
     expect(rep.foreground.ownerWaitedSeconds).toBeGreaterThan(0.3);
+  });
+
+  // The API server routes on Go's decoded url.Path (apiserver pkg/registry/core/service/proxy.go
+  // hands it to the proxy as the location's Path), so %2F is a slash by the time Ollama sees it.
+  test('the service proxy decodes the client-encoded path (api%2Ftags reaches Ollama as /api/tags)', async () => {
+    const rep = await scenario('service_proxy.py');
+    expect(rep.version).toMatch(/^\d+\.\d+/);
+    expect(Array.isArray(rep.models)).toBe(true);
   });
 });

@@ -11,6 +11,23 @@ import { backendFor, readyEndpoints } from './backends.ts';
 
 const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'authorization', 'host']);
 
+// Go's url.URL.EscapedPath for a path with no RawPath: bytes outside the unreserved set and
+// "$&+,/:;=@" are percent-encoded (net/url shouldEscape, encodePath).
+function goEscapePath(p: string): string {
+  let out = '';
+  for (const b of Buffer.from(p, 'utf8')) {
+    const c = String.fromCharCode(b);
+    out += /[A-Za-z0-9\-._~$&+,/:;=@]/.test(c) ? c : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/** The backend path: the API server routes on the decoded URL path (Go's url.Path), so "api%2Ftags"
+ *  reaches the backend as "api/tags"; it is re-escaped as Go re-escapes a Path (apiserver proxy). */
+export function backendPath(rest: string): string {
+  return goEscapePath(decodeURIComponent(rest || '/'));
+}
+
 export function parseServiceRef(ref: string): { scheme?: string; name: string; port?: string } {
   const parts = ref.split(':');
   if (parts.length === 3) return { scheme: parts[0]!, name: parts[1]!, port: parts[2]! };
@@ -43,7 +60,7 @@ export function serveProxy(ctx: SimContext, p: ApiPath, req: IncomingMessage, re
   headers['x-forwarded-for'] = req.socket.remoteAddress ?? '127.0.0.1';
   const upstream = http.request({
     host: backend.host, port: backend.port, method: req.method,
-    path: (p.rest || '/') + url.search, headers,
+    path: backendPath(p.rest) + url.search, headers,
   });
   upstream.on('response', (up) => {
     const out: Record<string, string | string[]> = {};
