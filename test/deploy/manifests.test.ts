@@ -1,7 +1,7 @@
 // deploy/ as kustomize renders it (kubectl kustomize, read with client-node's YAML loader):
 // every object the in-cluster server needs, wired together; and the server as the pod runs
 // it answers to its Service's DNS names without --allow-host.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,6 +13,7 @@ import { weakToken } from '../../main/rest/security.ts';
 import { serviceHostNames } from '../../main/rest/service-hosts.ts';
 import { defaultSettings } from '../../preload/contract/index.ts';
 import { call } from '../rest/helpers.ts';
+import { startServe, type ServeProcess } from '../rest/serve-process.ts';
 import { startSimCluster, type SimCluster } from '../sim/index.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -87,46 +88,29 @@ describe('in a pod', () => {
   describe('the server started as the pod starts it', () => {
     let sim: SimCluster;
     let dir: string;
-    let child: ChildProcess;
-    let port: number;
+    let serve: ServeProcess;
     beforeAll(async () => {
       sim = await startSimCluster({ quiet: true });
       dir = mkdtempSync(join(tmpdir(), 'kmm-pod-'));
       const kubeconfig = join(dir, 'kubeconfig');
       writeFileSync(kubeconfig, sim.kube.kubeconfig());
-      const env: NodeJS.ProcessEnv = { ...process.env, KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443', POD_NAMESPACE: 'model-hosting', MODEL_MANAGER_TOKEN: 'pod-token-8d7f6e5c4b3a29180f1e2d3c' };
-      delete env.OLLAMA_HOST;
-      child = spawn(process.execPath, ['main/serve.ts', '--host', '0.0.0.0', '--port', '0', '--kubeconfig', kubeconfig, '--config-dir', join(dir, 'config')], { cwd: ROOT, env });
-      let out = '';
-      port = await new Promise<number>((done, fail) => {
-        const timer = setTimeout(() => fail(new Error(`no URL:\n${out}`)), 20_000);
-        child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-          out += d;
-          const m = /serving at http:\/\/[^:]+:(\d+)/.exec(out);
-          if (m) {
-            clearTimeout(timer);
-            done(Number(m[1]));
-          }
-        });
-        child.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));
-        child.once('exit', (code) => fail(new Error(`serve exited with ${code}:\n${out}`)));
+      serve = await startServe(['--host', '0.0.0.0', '--kubeconfig', kubeconfig, '--config-dir', join(dir, 'config')], {
+        KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443', POD_NAMESPACE: 'model-hosting', MODEL_MANAGER_TOKEN: 'pod-token-8d7f6e5c4b3a29180f1e2d3c',
       });
     });
     afterAll(async () => {
-      if (child && child.exitCode === null) {
-        child.kill('SIGKILL');
-        await new Promise((r) => child.once('exit', r));
-      }
+      await serve?.kill();
       await sim?.close();
       if (dir) rmSync(dir, { recursive: true, force: true });
     });
+    const port = () => serve.port;
 
     it('serves the Service names as Host, not others', async () => {
       for (const host of ['model-manager', 'model-manager.model-hosting', 'model-manager.model-hosting.svc:8080', 'model-manager.model-hosting.svc.cluster.local:8080', '10.244.3.7:8080']) {
-        expect((await call(port, { path: '/api/health', headers: { host } })).status, host).not.toBe(403);
+        expect((await call(port(), { path: '/api/health', headers: { host } })).status, host).not.toBe(403);
       }
       for (const host of ['evil.example', 'model-manager.other-ns.svc', 'model-manager.model-hosting.svc.evil.example']) {
-        expect((await call(port, { path: '/api/health', headers: { host } })).status, host).toBe(403);
+        expect((await call(port(), { path: '/api/health', headers: { host } })).status, host).toBe(403);
       }
     });
   });

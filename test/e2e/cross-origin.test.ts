@@ -2,48 +2,28 @@
 // calling the seed's routes from real Chromium: it works once the operator allows that
 // origin (`serve --allow-origin`), still with the token, and is refused by the browser when
 // the origin is not allowed.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { startServe as serveProcess, type ServeProcess } from '../rest/serve-process.ts';
 import { startSimCluster, type SimCluster } from '../sim/index.ts';
 import { hasChromium, launchChromium, type Browser } from './browser.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const TOKEN = 'cross-origin-e2e-token-5d2e8f';
 
-async function startServe(kubeconfig: string, dir: string, args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, MODEL_MANAGER_TOKEN: TOKEN };
-  for (const key of ['KUBECONFIG', 'KUBERNETES_SERVICE_HOST', 'POD_NAMESPACE', 'OLLAMA_HOST']) delete env[key];
-  const child = spawn(process.execPath, ['main/serve.ts', '--port', '0', '--kubeconfig', kubeconfig, '--config-dir', dir, ...args], { cwd: ROOT, env });
-  let output = '';
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (output += d));
-  const url = await new Promise<string>((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`serve printed no URL:\n${output}`)), 20_000);
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-      output += d;
-      const m = /serving at (http:\/\/[^/\s]+)/.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        done(m[1]!);
-      }
-    });
-    child.once('exit', (code) => fail(new Error(`serve exited with ${code}:\n${output}`)));
-  });
-  return { child, url };
-}
+const startServe = (kubeconfig: string, dir: string, args: string[]) => serveProcess(['--kubeconfig', kubeconfig, '--config-dir', dir, ...args], { MODEL_MANAGER_TOKEN: TOKEN });
 
 describe.skipIf(!hasChromium)('a page on another origin calling the seed routes', { timeout: 60_000 }, () => {
   let sim: SimCluster;
   let dir: string;
   let pageServer: Server;
   let pageOrigin: string;
-  let allowing: { child: ChildProcess; url: string };
-  let refusing: { child: ChildProcess; url: string };
+  let allowing: ServeProcess;
+  let refusing: ServeProcess;
   let browser: Browser;
   let page: Page;
 
@@ -67,12 +47,7 @@ describe.skipIf(!hasChromium)('a page on another origin calling the seed routes'
 
   afterAll(async () => {
     await browser?.close();
-    for (const s of [allowing, refusing]) {
-      if (s?.child.exitCode === null) {
-        s.child.kill('SIGKILL');
-        await new Promise((r) => s.child.once('exit', r));
-      }
-    }
+    await Promise.all([allowing?.kill(), refusing?.kill()]);
     await new Promise((r) => (pageServer ? pageServer.close(r) : r(null)));
     await sim?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -96,25 +71,25 @@ describe.skipIf(!hasChromium)('a page on another origin calling the seed routes'
     );
 
   it('reads GPU status and tracks an external model once the origin is allowed', async () => {
-    const gpu = await fetchFromPage(`${allowing.url}/api/gpu/status`, {});
+    const gpu = await fetchFromPage(`${allowing.url.origin}/api/gpu/status`, {});
     expect(gpu).toMatchObject({ status: 200, body: { success: true, gpu_info: { gpu_count: expect.any(Number) } } });
-    const track = await fetchFromPage(`${allowing.url}/api/usage/track`, { method: 'POST', body: JSON.stringify({ model: 'Llama 2 7B' }) });
+    const track = await fetchFromPage(`${allowing.url.origin}/api/usage/track`, { method: 'POST', body: JSON.stringify({ model: 'Llama 2 7B' }) });
     expect(track).toMatchObject({ status: 200, body: { success: true, model: 'Llama 2 7B', count: 1 } });
-    const again = await fetchFromPage(`${allowing.url}/api/usage/track`, { method: 'POST', body: JSON.stringify({ model: 'Llama 2 7B' }) });
+    const again = await fetchFromPage(`${allowing.url.origin}/api/usage/track`, { method: 'POST', body: JSON.stringify({ model: 'Llama 2 7B' }) });
     expect(again).toMatchObject({ status: 200, body: { count: 2 } });
   });
 
   it('still needs the token from an allowed origin', async () => {
-    const r = await fetchFromPage(`${allowing.url}/api/deployments`, { token: false });
+    const r = await fetchFromPage(`${allowing.url.origin}/api/deployments`, { token: false });
     expect(r).toMatchObject({ status: 401, body: { success: false } });
   });
 
   it('is refused by the browser where the origin is not allowed (the default)', async () => {
     // Chromium logs each refusal as a console error: expected here (browser.ts fails a test on any other).
     browser.expectConsoleErrors(/has been blocked by CORS policy/, /^Failed to load resource: net::ERR_FAILED$/);
-    const r = await fetchFromPage(`${refusing.url}/api/gpu/status`, {});
+    const r = await fetchFromPage(`${refusing.url.origin}/api/gpu/status`, {});
     expect(r).toEqual({ refused: expect.stringContaining('Failed to fetch') });
-    const post = await fetchFromPage(`${refusing.url}/api/usage/track`, { method: 'POST', body: JSON.stringify({ model: 'x' }) });
+    const post = await fetchFromPage(`${refusing.url.origin}/api/usage/track`, { method: 'POST', body: JSON.stringify({ model: 'x' }) });
     expect(post).toEqual({ refused: expect.stringContaining('Failed to fetch') });
   });
 });

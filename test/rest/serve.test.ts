@@ -1,20 +1,18 @@
 // `node main/serve.ts` as a person runs it, against the simulated cluster's kubeconfig: it
 // prints its URL, answers health openly and the seed's routes with the token, never logs
 // the token, and stops cleanly on SIGTERM.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startSimCluster } from '../sim/index.ts';
+import { startServe, type ServeProcess } from './serve-process.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const TOKEN = 'serve-e2e-token-4f1c9a7b2d';
 
 let sim: Awaited<ReturnType<typeof startSimCluster>>;
 let dir: string;
-let child: ChildProcess;
-let output = '';
+let serve: ServeProcess;
 let url: URL;
 
 async function api(path: string, headers: Record<string, string> = { authorization: `Bearer ${TOKEN}` }) {
@@ -27,31 +25,12 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kmm-serve-'));
   const kubeconfig = join(dir, 'kubeconfig');
   await sim.kube.writeKubeconfig(kubeconfig);
-  const env: NodeJS.ProcessEnv = { ...process.env, MODEL_MANAGER_TOKEN: TOKEN };
-  for (const key of ['KUBECONFIG', 'KUBERNETES_SERVICE_HOST', 'POD_NAMESPACE', 'OLLAMA_HOST']) delete env[key];
-  child = spawn(process.execPath, ['main/serve.ts', '--port', '0', '--kubeconfig', kubeconfig, '--config-dir', dir], { cwd: ROOT, env });
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (output += d));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (output += d));
-  const printed = await new Promise<string>((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`serve printed no URL:\n${output}`)), 20_000);
-    const check = () => {
-      const m = /serving at (http:\/\/\S+)/.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        done(m[1]!);
-      }
-    };
-    child.stdout!.on('data', check);
-    child.once('exit', (code) => fail(new Error(`serve exited with ${code}:\n${output}`)));
-  });
-  url = new URL(printed);
+  serve = await startServe(['--kubeconfig', kubeconfig, '--config-dir', dir], { MODEL_MANAGER_TOKEN: TOKEN });
+  url = serve.url;
 });
 
 afterAll(async () => {
-  if (child && child.exitCode === null) {
-    child.kill('SIGKILL');
-    await new Promise((r) => child.once('exit', r));
-  }
+  await serve?.kill();
   await sim?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
@@ -158,12 +137,12 @@ describe('npm run serve against the simulated cluster', () => {
 
   test('logs requests without the token, and stops cleanly on SIGTERM', async () => {
     await fetch(new URL(`/?token=${TOKEN}`, url.origin), { redirect: 'manual' });
-    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-    child.kill('SIGTERM');
+    const exited = new Promise<number | null>((r) => serve.child.once('exit', (code) => r(code)));
+    serve.child.kill('SIGTERM');
     expect(await exited).toBe(0);
-    expect(output).toMatch(/\[REQUEST\] GET \/api\/gpu\/status 200 \d+ms/);
-    expect(output).toMatch(/\[REQUEST\] GET \/ 302 \d+ms/);
+    expect(serve.output()).toMatch(/\[REQUEST\] GET \/api\/gpu\/status 200 \d+ms/);
+    expect(serve.output()).toMatch(/\[REQUEST\] GET \/ 302 \d+ms/);
     // The token shows nowhere, not even in the login URL.
-    expect(output).not.toContain(TOKEN);
+    expect(serve.output()).not.toContain(TOKEN);
   });
 });
