@@ -140,7 +140,7 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
     if (url.pathname === OPENAPI_PATH) {
       if (method !== 'GET') throw new AppError(405, `${method} is not allowed on ${OPENAPI_PATH}`, { allow: ['GET'] });
       // Built once, on first use: the contract does not change while the server runs.
-      return sendJson(res, 200, (openApi ??= buildOpenApi({ cookieName: tokens.cookieName, openRoutes: OPEN_ROUTES })));
+      return sendJson(res, 200, (openApi ??= buildOpenApi({ cookieName: tokens.cookieName, openRoutes: OPEN_ROUTES })), {}, req);
     }
     if (url.pathname === '/api/events') {
       if (method !== 'GET') throw new AppError(405, `${method} is not allowed on /api/events`, { allow: ['GET'] });

@@ -94,6 +94,14 @@ describe('GET /api/openapi.json', () => {
     expect(result.valid).toBe(true);
   });
 
+  test('travels compressed with an ETag, like the other reads (51 KB of JSON)', async () => {
+    const res = await fetch(`${server.url}/api/openapi.json`, { headers: { 'accept-encoding': 'br' } });
+    expect(res.headers.get('content-encoding')).toBe('br');
+    expect(await res.json()).toEqual(doc);
+    const again = await fetch(`${server.url}/api/openapi.json`, { headers: { 'if-none-match': res.headers.get('etag')! } });
+    expect(again.status).toBe(304);
+  });
+
   test('every schema in it is valid JSON Schema 2020-12 (strict: patterns compile, no unknown keywords)', () => {
     const strict = new Ajv2020({ strict: true, validateFormats: false });
     const schemas: unknown[] = Object.values(doc.components.schemas);
