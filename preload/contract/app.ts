@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { op } from './define.ts';
 import { dns1123Label, empty, imageReference, pageOrigin } from './fields.ts';
+import { DEFAULT_DEPLOY_IMAGE, deployDefaults, deploySettingsShape, pinsVersion } from './deploy-settings.ts';
 import { endpointTargets } from './endpoint-target.ts';
 
 export const ollamaRouteKinds = ['explicit', 'service-proxy', 'port-forward', 'service-dns', 'localhost'] as const;
@@ -17,7 +18,8 @@ export const settingsSchema = z.object({
   /** VRAM of a GPU whose labels and product say nothing (the seed's 23.0). */
   defaultVramGb: z.number().positive().max(1024),
   /** Image of new model deployments. */
-  deployImage: imageReference,
+  deployImage: imageReference.refine(pinsVersion, 'must pin an Ollama version (a tag such as 0.31.1, or a digest), not latest: the VRAM estimate follows that version'),
+  ...deploySettingsShape,
   restEnabled: z.boolean(),
   restPort: z.number().int().min(1024).max(65535),
   /** Origins of pages that may call the REST API (with the token); none by default. */
@@ -37,7 +39,8 @@ export const defaultSettings: Settings = {
   ollamaUrl: null,
   ollamaRoutes: ['explicit', 'service-proxy', 'port-forward', 'service-dns', 'localhost'],
   defaultVramGb: 23,
-  deployImage: 'ollama/ollama:latest',
+  deployImage: DEFAULT_DEPLOY_IMAGE,
+  ...deployDefaults,
   restEnabled: false,
   restPort: 8080,
   allowedOrigins: [],

@@ -171,6 +171,14 @@ export interface DeploymentInfo {
   /** The inference server it runs, when recognised ('ollama', 'vllm', 'text-generation-inference', 'llama.cpp'). */
   server?: string;
   estimated_vram_gb?: number;
+  /** While its pod pulls the model: the pull's progress, read from that deployment's own Ollama. */
+  pull?: { status: string; completed_gb: number; total_gb: number; percent: number };
+  /** Once loaded, from its own /api/ps: size_vram (GiB), size (GiB) and the context it runs. */
+  measured_vram_gb?: number;
+  measured_size_gb?: number;
+  measured_context_length?: number;
+  /** The claim holding its models folder (namespace/name), when it has one. */
+  claim?: string;
 }
 
 export interface DeploymentsResult {
@@ -203,7 +211,15 @@ export interface DeployResult {
     estimate: VramEstimate;
     /** False when RBAC forbids listing nodes: the free-VRAM check could not be made (see `warning`). */
     vram_checked?: boolean;
+    /** The fit on the unit checked; `shortfall_gb` > 0 only when the request accepted partial offload. */
+    fit?: FitResult;
+    /** What the Deployment is pinned to: the node label and value of the GPU kind checked. */
+    pinned_to?: { label: string; value: string } | null;
   };
+  /** The Ollama settings the Deployment pins (its environment), and its image. */
+  ollama?: { image: string; context_length: number; parallel: number; kv_cache_type: KvCacheType; flash_attention: boolean; keep_alive: string };
+  /** The claim for Ollama's models folder (namespace/name), and whether this deploy created it; null: none. */
+  claim?: { name: string; created: boolean; size: string; storage_class: string | null } | null;
   /** Set when the deployment was made without the free-VRAM check. */
   warning?: string;
 }
@@ -213,10 +229,16 @@ export interface DeleteDeploymentResult {
   message: string;
   deployment_name: string;
   namespace: string;
+  /** The claim deleted with it (namespace/name), or kept when asked. */
+  claim_deleted?: string;
+  claim_kept?: string;
 }
 
 /** A new deployment's name: also its Service's, which must start with a letter (DNS-1035). */
 export const deploymentName = dns1123Label.regex(/^[a-z]/, 'must start with a letter (the Service of the same name must be a DNS-1035 label)');
+
+const contextLength = z.number({ error: 'must be a whole number of tokens' }).int('must be a whole number of tokens').min(256, 'must be at least 256 tokens').max(1_048_576, 'must be at most 1048576 tokens');
+const parallelSeqs = z.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(64, 'must be at most 64');
 
 export const clusterOperations = {
   health: op<HealthResult>()({
@@ -234,8 +256,8 @@ export const clusterOperations = {
   estimateVram: op<{ success: true; estimate: VramEstimate; fits: boolean; fit: FitResult; largest_free_gpu_gb: number; shared_ollama?: SharedOllamaEstimate; capacity_note?: string }>()({
     input: z.object({
       model: modelName,
-      context_length: z.number({ error: 'must be a whole number of tokens' }).int('must be a whole number of tokens').min(256, 'must be at least 256 tokens').max(1_048_576, 'must be at most 1048576 tokens').optional(),
-      parallel: z.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(64, 'must be at most 64').optional(),
+      context_length: contextLength.optional(),
+      parallel: parallelSeqs.optional(),
       kv_cache_type: z.enum(kvCacheTypes, { error: 'must be one of f16, q8_0, q4_0' }).optional(),
     }),
     rest: { method: 'GET', path: '/api/vram/estimate' },
@@ -248,13 +270,33 @@ export const clusterOperations = {
   }),
   deploy: op<DeployResult>()({
     /** `namespace`: where the Deployment and Service go; absent, the app's namespace (the seed's behaviour). */
-    input: z.object({ model_id: modelName, deployment_name: deploymentName, memory: memoryGb, namespace: dns1123Label.optional() }),
+    /**
+     * `memory`: the pod's RAM (request and limit), default the Settings' deployMemoryGb. `context_length`,
+     * `parallel`, `kv_cache_type`: pinned in the Deployment (defaults from Settings). `allow_partial_offload`:
+     * deploy even when part of the model would run on the CPU. `storage`: a new claim for Ollama's models
+     * (default), an `existing` one (`claim_name`), or `none`.
+     */
+    input: z
+      .object({
+        model_id: modelName,
+        deployment_name: deploymentName,
+        memory: memoryGb.optional(),
+        namespace: dns1123Label.optional(),
+        context_length: contextLength.optional(),
+        parallel: parallelSeqs.optional(),
+        kv_cache_type: z.enum(kvCacheTypes, { error: 'must be one of f16, q8_0, q4_0' }).optional(),
+        allow_partial_offload: z.boolean({ error: 'must be true or false' }).optional(),
+        storage: z.enum(['new', 'existing', 'none'], { error: 'must be one of new, existing, none' }).optional(),
+        claim_name: dns1123Label.optional(),
+      })
+      .refine((v) => v.storage !== 'existing' || v.claim_name, { path: ['claim_name'], message: 'is required with storage "existing"' }),
     rest: { method: 'POST', path: '/api/deploy' },
     summary: 'Deploy an Ollama model with one GPU, after checking VRAM',
   }),
   deleteDeployment: op<DeleteDeploymentResult>()({
     /** `namespace`: a deployment outside the app's namespace (the listing shows every namespace). */
-    input: z.object({ deployment_name: dns1123Label, namespace: dns1123Label.optional() }),
+    /** `keep_claim`: keep the claim with the pulled models (default: it is deleted with the deployment). */
+    input: z.object({ deployment_name: dns1123Label, namespace: dns1123Label.optional(), keep_claim: z.boolean({ error: 'must be true or false' }).optional() }),
     rest: { method: 'POST', path: '/api/delete' },
     summary: 'Delete a model deployment and its Service',
   }),

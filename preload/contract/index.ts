@@ -34,6 +34,7 @@ export type Handlers = { [N in OperationName]: (input: ParsedInput<N>) => Promis
 export * from './app.ts';
 export * from './cluster.ts';
 export * from './define.ts';
+export * from './deploy-settings.ts';
 export * from './endpoint.ts';
 export * from './endpoint-target.ts';
 export * from './events.ts';

@@ -1,9 +1,10 @@
-// POST /api/delete: the Deployment and its Service, in the namespace asked for (default: the
-// app's, as the seed did); never a system deployment or namespace.
+// POST /api/delete: the Deployment, its Service and the claim the app made for its models
+// (unless asked to keep it), in the namespace asked for (default: the app's, as the seed did);
+// never a system deployment or namespace. A claim the operator chose (existing) is never deleted.
 import type { DeleteDeploymentResult, ParsedInput } from '../../../preload/contract/index.ts';
 import { AppError, badRequest, notFound } from '../errors.ts';
 import type { CoreContext } from '../context.ts';
-import { selectorOf } from './manifests.ts';
+import { CLAIM_ANNOTATION, CLAIM_CREATED_ANNOTATION, selectorOf } from './manifests.ts';
 import { isManaged, selects } from '../kube/labels.ts';
 import { systemRefusal } from './system.ts';
 
@@ -37,6 +38,27 @@ export async function deleteDeployment(ctx: CoreContext, input: ParsedInput<'del
   } catch (err) {
     if (!(err instanceof AppError && err.status === 404)) throw err;
   }
-  ctx.log.info('DEPLOY', `deleted ${namespace}/${name}${serviceDeleted ? ' and its Service' : ''}`);
-  return { success: true, message: `Deployment ${namespace}/${name} deleted${serviceDeleted ? ' with its Service' : ''}`, deployment_name: name, namespace };
+  // The claim goes too when this app created it for this deployment (the models pulled into it go with it).
+  const annotations = deployment.metadata?.annotations ?? {};
+  const claim = annotations[CLAIM_ANNOTATION];
+  let claimDeleted: string | undefined;
+  let claimKept: string | undefined;
+  if (claim && annotations[CLAIM_CREATED_ANNOTATION] === 'true' && isManaged(deployment.metadata?.labels)) {
+    if (input.keep_claim) claimKept = `${namespace}/${claim}`;
+    else {
+      try {
+        await ctx.kube.call(`delete persistentvolumeclaim ${namespace}/${claim}`, () => ctx.kube.core.deleteNamespacedPersistentVolumeClaim({ name: claim, namespace }));
+        claimDeleted = `${namespace}/${claim}`;
+      } catch (err) {
+        if (!(err instanceof AppError && err.status === 404)) throw err;
+      }
+    }
+  }
+  const parts = [serviceDeleted ? 'its Service' : '', claimDeleted ? `its claim ${claimDeleted} (with the models pulled into it)` : ''].filter(Boolean);
+  const kept = claimKept ? `; claim ${claimKept} kept with its models` : '';
+  ctx.log.info('DEPLOY', `deleted ${namespace}/${name}${parts.length ? ` with ${parts.join(' and ')}` : ''}${kept}`);
+  const result: DeleteDeploymentResult = { success: true, message: `Deployment ${namespace}/${name} deleted${parts.length ? ` with ${parts.join(' and ')}` : ''}${kept}`, deployment_name: name, namespace };
+  if (claimDeleted) result.claim_deleted = claimDeleted;
+  if (claimKept) result.claim_kept = claimKept;
+  return result;
 }

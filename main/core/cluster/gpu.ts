@@ -12,9 +12,10 @@ import type { CoreContext } from '../context.ts';
 import type { GpuFacts, OllamaFacts } from '../ports.ts';
 import { computeGpuInfo, modelFacts, nodeGpuGroups, recommendations, type ManifestSource } from '../vram/index.ts';
 import { estimate } from '../vram/estimate.ts';
-import { factsFromShow } from '../vram/model-facts.ts';
+import { factsFromShow, type ModelFacts } from '../vram/model-facts.ts';
 import { round2 } from '../vram/units.ts';
 import { within } from '../within.ts';
+import { liveGpuOf } from './live-gpu.ts';
 
 /** GPU facts with what they cover. `nodesForbidden`: capacity is unknown (0), not absent. */
 export interface GpuSnapshot {
@@ -56,12 +57,11 @@ export class GpuView implements GpuFacts {
   async view(withUsed: boolean): Promise<GpuSnapshot> {
     const [nodesForbidden] = await Promise.all([this.#nodesReady(), this.#caches.ready(['pods'])]);
     const loaded = withUsed ? await this.#ollama.loadedVramBytes().catch(() => null) : null;
-    const info = computeGpuInfo({
-      nodes: nodesForbidden ? [] : this.#caches.nodes.values(),
-      pods: this.#caches.pods.values(),
-      defaultVramGb: this.#ctx.settings.get().defaultVramGb,
-      loadedVramBytes: loaded,
-    });
+    const defaultVramGb = this.#ctx.settings.get().defaultVramGb;
+    // Kept current from the watch events (live-gpu.ts); without nodes there is nothing to keep.
+    const info = nodesForbidden
+      ? computeGpuInfo({ nodes: [], pods: this.#caches.pods.values(), defaultVramGb, loadedVramBytes: loaded })
+      : liveGpuOf(this.#caches).info(defaultVramGb, loaded);
     const podsScoped = this.#caches.pods.scope === 'namespace';
     const scope: ListScope = nodesForbidden || podsScoped ? 'namespace' : 'cluster';
     const note = nodesForbidden ? nodesForbiddenNote(nodesForbidden) : podsScoped ? podsNamespaceNote(this.#ctx.kube.namespace) : null;
@@ -113,10 +113,30 @@ export class GpuView implements GpuFacts {
    * A new deployment of `model`: its estimate on each free unit (by the deploy image's Ollama
    * version and that unit's memory) and whether it runs entirely on the unit it would get.
    */
-  async estimateFit(model: string, o: Omit<EstimateOptions, 'gpuMemoryGiB' | 'ollamaVersion'> = {}): Promise<UnitFit & { info: GpuInfo; nodesForbidden: boolean; note: string | null }> {
+  async estimateFit(
+    model: string,
+    o: Omit<EstimateOptions, 'gpuMemoryGiB' | 'ollamaVersion'> = {},
+    /** Takes what deploys in flight hold off the free units (see deploy's reservations). */
+    adjust?: (info: GpuInfo) => GpuInfo,
+  ): Promise<UnitFit & { info: GpuInfo; nodesForbidden: boolean; nodesError: AppError | null; note: string | null; facts: ModelFacts }> {
     const [facts, view] = await Promise.all([modelFacts(model, { ollama: this.#ollama, registry: this.#registry }), this.view(false)]);
-    const r = fitAcrossUnits(facts, view.nodesForbidden ? [] : freeUnits(view.info), { ...o, ollamaVersion: this.deployVersion() });
-    return { ...r, info: view.info, nodesForbidden: Boolean(view.nodesForbidden), note: view.note };
+    const info = adjust && !view.nodesForbidden ? adjust(view.info) : view.info;
+    const r = fitAcrossUnits(facts, view.nodesForbidden ? [] : freeUnits(info), { ...o, ollamaVersion: this.deployVersion() });
+    return { ...r, info, nodesForbidden: Boolean(view.nodesForbidden), nodesError: view.nodesForbidden, note: view.note, facts };
+  }
+
+  /** The node label that names a unit's GPU kind, and the value the checked node has (null when the node says nothing). */
+  pinFor(unit: { node: string; resource: string }): { label: string; value: string } | null {
+    const node = [...this.#caches.nodes.values()].find((n) => n.name === unit.node);
+    const mig = /^nvidia\.com\/(mig-[^/]+)$/.exec(unit.resource);
+    const label = mig ? `nvidia.com/${mig[1]}.product` : 'nvidia.com/gpu.product';
+    const value = node?.labels[label];
+    return value ? { label, value } : null;
+  }
+
+  /** The caches, for what deploy counts as held by deployments not yet scheduled. */
+  get caches(): ClusterCaches {
+    return this.#caches;
   }
 
   /**

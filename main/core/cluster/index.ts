@@ -6,6 +6,7 @@ import type { GpuFacts, OllamaFacts } from '../ports.ts';
 import { DEFAULT_REGISTRY_URL, registryManifests } from '../vram/index.ts';
 import { deleteDeployment } from './delete.ts';
 import { deploy } from './deploy.ts';
+import { DeploymentProbes } from './deployment-probe.ts';
 import { listDeployments } from './deployment-list.ts';
 import { GpuView } from './gpu.ts';
 import { healthCheck } from './health.ts';
@@ -17,6 +18,8 @@ export async function createClusterSide(ctx: CoreContext, ollama: OllamaFacts): 
   caches.start();
   const registry = registryManifests(ctx.env.OLLAMA_REGISTRY_URL || DEFAULT_REGISTRY_URL);
   const gpu = new GpuView(ctx, caches, ollama, registry);
+  // Each model deployment's own Ollama: its pull's progress, then its measured VRAM.
+  const probes = new DeploymentProbes(ctx);
 
   const handlers: ClusterHandlers = {
     health: healthCheck(ctx, caches, ollama),
@@ -35,7 +38,7 @@ export async function createClusterSide(ctx: CoreContext, ollama: OllamaFacts): 
     },
     listDeployments: async () => {
       await caches.ready(['deployments', 'pods']);
-      const models = listDeployments(caches.deployments.values(), caches.pods.values());
+      const models = probes.annotate(listDeployments(caches.deployments.values(), caches.pods.values()), caches.deployments.values());
       const scope = caches.scope(['deployments']);
       const result: DeploymentsResult = { success: true, models, count: models.length, scope };
       if (scope === 'namespace')
@@ -54,6 +57,7 @@ export async function createClusterSide(ctx: CoreContext, ollama: OllamaFacts): 
     gpu,
     close: async () => {
       offHealth();
+      await probes.close();
       await caches.stop();
     },
   };

@@ -1,7 +1,7 @@
 // The Deployment and Service of a model deployment. The model name reaches the container
 // only as an environment variable: never interpolated into the shell script.
 import type * as k8s from '@kubernetes/client-node';
-import type { VramEstimate } from '../../../preload/contract/index.ts';
+import type { KvCacheType, VramEstimate } from '../../../preload/contract/index.ts';
 import { ESTIMATE_ANNOTATION } from '../vram/index.ts';
 import { MANAGED_BY, MANAGER } from '../kube/labels.ts';
 import { OLLAMA_PORT } from '../ollama-port.ts';
@@ -20,6 +20,21 @@ export function labelSafe(value: string): string {
 /** "8" → "8Gi", 7.5 → "7.5Gi" (never exponent form). */
 export const memoryQuantity = (gb: number): string => `${Number(gb.toFixed(3))}Gi`;
 
+/** What decides the memory an Ollama allocates: pinned in its environment so it runs as estimated. */
+export interface OllamaTuning {
+  context_length: number;
+  parallel: number;
+  kv_cache_type: KvCacheType;
+  flash_attention: boolean;
+  keep_alive: string;
+}
+
+/** A node label and the value the checked GPU kind has: the Deployment may only land there. */
+export interface GpuPin {
+  label: string;
+  value: string;
+}
+
 export interface ModelDeploymentSpec {
   name: string;
   namespace: string;
@@ -28,6 +43,36 @@ export interface ModelDeploymentSpec {
   image: string;
   gpuResource: string;
   estimate: VramEstimate;
+  tuning: OllamaTuning;
+  pin: GpuPin | null;
+  /** The claim mounted at /root/.ollama (models survive restarts); null: an emptyDir-less pod that pulls again. */
+  claim: string | null;
+  claimCreated: boolean;
+}
+
+export const GPU_RESOURCE_ANNOTATION = 'model-manager/gpu-resource';
+export const GPU_PIN_ANNOTATION = 'model-manager/gpu-pin';
+export const CLAIM_ANNOTATION = 'model-manager/claim';
+/** "true" when the app created the claim (delete removes it then, unless asked to keep it). */
+export const CLAIM_CREATED_ANNOTATION = 'model-manager/claim-created';
+/** Where Ollama keeps its models in the official image (HOME=/root). */
+export const MODELS_PATH = '/root/.ollama';
+
+/** The container environment that pins the tuning (Ollama's own variable names). */
+export function tuningEnv(t: OllamaTuning): { name: string; value: string }[] {
+  return [
+    { name: 'OLLAMA_CONTEXT_LENGTH', value: String(t.context_length) },
+    { name: 'OLLAMA_NUM_PARALLEL', value: String(t.parallel) },
+    { name: 'OLLAMA_KV_CACHE_TYPE', value: t.kv_cache_type },
+    { name: 'OLLAMA_FLASH_ATTENTION', value: t.flash_attention ? '1' : '0' },
+    { name: 'OLLAMA_KEEP_ALIVE', value: t.keep_alive },
+  ];
+}
+
+/** Required node affinity on the pin: the scheduler cannot put the pod on another GPU kind. */
+function affinityOf(pin: GpuPin | null): k8s.V1Affinity | undefined {
+  if (!pin) return undefined;
+  return { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: pin.label, operator: 'In', values: [pin.value] }] }] } } };
 }
 
 export function selectorOf(name: string): Record<string, string> {
@@ -40,7 +85,11 @@ export function deploymentManifest(s: ModelDeploymentSpec): k8s.V1Deployment {
     [MODEL_ID_ANNOTATION]: s.model,
     [ESTIMATE_ANNOTATION]: String(s.estimate.required_vram_gb),
     [ESTIMATE_METHOD_ANNOTATION]: s.estimate.method,
+    [GPU_RESOURCE_ANNOTATION]: s.gpuResource,
+    ...(s.pin ? { [GPU_PIN_ANNOTATION]: `${s.pin.label}=${s.pin.value}` } : {}),
+    ...(s.claim ? { [CLAIM_ANNOTATION]: s.claim, [CLAIM_CREATED_ANNOTATION]: String(s.claimCreated) } : {}),
   };
+  const affinity = affinityOf(s.pin);
   const resources = { memory: memoryQuantity(s.memoryGb), [s.gpuResource]: '1' };
   return {
     apiVersion: 'apps/v1',
@@ -55,6 +104,8 @@ export function deploymentManifest(s: ModelDeploymentSpec): k8s.V1Deployment {
         // Pods carry the estimate too, so GPU allocation counts it.
         metadata: { labels, annotations },
         spec: {
+          ...(affinity ? { affinity } : {}),
+          ...(s.claim ? { volumes: [{ name: 'models', persistentVolumeClaim: { claimName: s.claim } }] } : {}),
           containers: [
             {
               name: 'ollama',
@@ -63,7 +114,9 @@ export function deploymentManifest(s: ModelDeploymentSpec): k8s.V1Deployment {
               env: [
                 { name: 'MODEL', value: s.model },
                 { name: 'OLLAMA_HOST', value: `0.0.0.0:${OLLAMA_PORT}` },
+                ...tuningEnv(s.tuning),
               ],
+              ...(s.claim ? { volumeMounts: [{ name: 'models', mountPath: MODELS_PATH }] } : {}),
               ports: [{ name: 'http', containerPort: OLLAMA_PORT, protocol: 'TCP' }],
               resources: { requests: { ...resources }, limits: { ...resources } },
               // Ready means the model is there to answer, not just that Ollama started:
@@ -94,8 +147,33 @@ export function serviceManifest(name: string, namespace: string, model: string):
     metadata: { name, namespace, labels: { ...selectorOf(name), [MODEL_LABEL]: labelSafe(model) } },
     spec: {
       type: 'ClusterIP',
+      // The app reads a pulling pod's own Ollama (its pull's progress) through this Service
+      // before the pod is Ready; the Deployment's readiness still says when the model is there.
+      publishNotReadyAddresses: true,
       selector: selectorOf(name),
       ports: [{ name: 'http', port: OLLAMA_PORT, targetPort: OLLAMA_PORT, protocol: 'TCP' }],
     },
   };
 }
+
+/** The claim for Ollama's models folder: sized from the model's download with room to spare. */
+export function claimManifest(name: string, namespace: string, model: string, sizeGi: number, storageClass: string | null): k8s.V1PersistentVolumeClaim {
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { name, namespace, labels: { ...selectorOf(name), [MODEL_LABEL]: labelSafe(model) }, annotations: { [MODEL_ID_ANNOTATION]: model } },
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      ...(storageClass ? { storageClassName: storageClass } : {}),
+      resources: { requests: { storage: `${sizeGi}Gi` } },
+    },
+  };
+}
+
+/** Download size (GB, 1e9 bytes) + 25 % + 2 GiB (a re-pull of a new tag, Ollama's manifests), rounded up to whole GiB. */
+export function claimSizeGi(downloadBytes: number): number {
+  return Math.max(5, Math.ceil((downloadBytes * 1.25) / 1024 ** 3 + 2));
+}
+
+/** The claim of a model deployment: the deployment's name with "-models". */
+export const claimNameOf = (deployment: string): string => `${deployment.slice(0, 63 - 7)}-models`;

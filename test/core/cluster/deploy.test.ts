@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../../main/core/dispatch.ts';
 import { AppError } from '../../../main/core/errors.ts';
 import { START_SCRIPT } from '../../../main/core/cluster/manifests.ts';
-import type { Handlers } from '../../../preload/contract/index.ts';
+import { DEFAULT_DEPLOY_IMAGE, type Handlers } from '../../../preload/contract/index.ts';
 import { startKubeSim, type KubeSim } from '../../sim/index.ts';
 import { clusterSide, until } from './harness.ts';
 
@@ -43,7 +43,7 @@ describe('deploy', () => {
     expect(d.metadata?.annotations?.['model-manager/model-id']).toBe('llama3.1:8b');
     expect(Number(d.metadata?.annotations?.['model-manager/estimated-vram-gb'])).toBe(r.vram_allocation.required_vram_gb);
     const c = d.spec!.template.spec!.containers[0]!;
-    expect(c.image).toBe('ollama/ollama:latest');
+    expect(c.image).toBe(DEFAULT_DEPLOY_IMAGE);
     expect(c.resources?.requests).toMatchObject({ memory: '8Gi', 'nvidia.com/mig-1g.10gb': '1' });
     expect(c.resources?.limits).toMatchObject({ memory: '8Gi', 'nvidia.com/mig-1g.10gb': '1' });
     expect(c.env).toContainEqual({ name: 'MODEL', value: 'llama3.1:8b' });
@@ -51,6 +51,27 @@ describe('deploy', () => {
     expect(c.command?.[2]).toBe(START_SCRIPT);
     expect(c.readinessProbe?.exec?.command?.at(-1)).toBe('ollama show "$MODEL" >/dev/null 2>&1');
     expect(c.livenessProbe?.httpGet).toMatchObject({ path: '/api/version', port: 11434 });
+    // What decides memory is pinned: the estimate's context (Ollama 0.31.1's default for a 9.5 GiB
+    // slice is 4096, now explicit), parallel, KV type, flash attention, keep-alive (Settings defaults).
+    expect(r.vram_allocation.estimate.context_length).toBe(4096);
+    expect(c.env).toEqual(expect.arrayContaining([
+      { name: 'OLLAMA_CONTEXT_LENGTH', value: '4096' },
+      { name: 'OLLAMA_NUM_PARALLEL', value: '1' },
+      { name: 'OLLAMA_KV_CACHE_TYPE', value: 'f16' },
+      { name: 'OLLAMA_FLASH_ATTENTION', value: '1' },
+      { name: 'OLLAMA_KEEP_ALIVE', value: '-1' },
+    ]));
+    expect(r.ollama).toMatchObject({ image: DEFAULT_DEPLOY_IMAGE, context_length: 4096, parallel: 1, kv_cache_type: 'f16' });
+    // Pinned to the GPU kind whose free unit passed the check (MIG mixed: the profile's product label).
+    const terms = d.spec!.template.spec!.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+    expect(terms).toEqual([{ matchExpressions: [{ key: 'nvidia.com/mig-1g.10gb.product', operator: 'In', values: ['NVIDIA-A100-SXM4-80GB-MIG-1g.10gb'] }] }]);
+    expect(r.vram_allocation.pinned_to).toEqual({ label: 'nvidia.com/mig-1g.10gb.product', value: 'NVIDIA-A100-SXM4-80GB-MIG-1g.10gb' });
+    // Its models folder is a claim of its own, sized from the 4.92 GB download with room to spare.
+    expect(r.claim).toMatchObject({ name: 'model-hosting/llama-small-models', created: true, size: '8Gi' });
+    expect(c.volumeMounts).toEqual([{ name: 'models', mountPath: '/root/.ollama' }]);
+    expect(d.spec!.template.spec!.volumes).toEqual([{ name: 'models', persistentVolumeClaim: { claimName: 'llama-small-models' } }]);
+    const pvc = await side.ctx.kube.core.readNamespacedPersistentVolumeClaim({ name: 'llama-small-models', namespace: 'model-hosting' });
+    expect(pvc.spec?.resources?.requests?.storage).toBe('8Gi');
 
     const svc = await side.ctx.kube.core.readNamespacedService({ name: 'llama-small', namespace: 'model-hosting' });
     expect(svc.spec?.type).toBe('ClusterIP');
@@ -76,30 +97,57 @@ describe('deploy', () => {
     expect(svcOnly.message).toMatch(/Service/);
   });
 
-  it('refuses memory below the estimate, with the numbers and suggestions that fit', async () => {
+  it('checks the pod memory (RAM) against what Ollama needs on the host, not against VRAM', async () => {
+    // 2 GiB base + llama3.1:8b's token embeddings (kept in host memory) is above 2 GiB.
     const err = await fails('deploy', { model_id: 'llama3.1:8b', deployment_name: 'too-little', memory: '2' });
     expect(err.status).toBe(400);
-    expect(err.message).toMatch(/memory/);
+    expect(err.details.field).toBe('memory');
+    expect(err.message).toMatch(/memory 2 GiB is below what Ollama needs in the pod's RAM \(host memory, not VRAM\)/);
     const body = err.toBody();
-    expect(body.required_vram_gb).toBeGreaterThan(2);
-    expect(typeof body.available_vram_gb).toBe('number');
-    const suggestions = body.suggestions as string[];
-    expect(suggestions.length).toBeGreaterThan(0);
-    for (const s of body.suggestion_details as { required_vram_gb: number }[]) expect(s.required_vram_gb).toBeLessThanOrEqual(2);
+    expect(body.host_memory_gb as number).toBeGreaterThan(2);
+    expect(body.host_memory_gb as number).toBeLessThan(3);
+    // 3 GiB of RAM is enough for a model that needs ~6 GiB of VRAM: the two are not compared.
+    expect(body.required_vram_gb as number).toBeGreaterThan(5);
+    await expect(side.ctx.kube.apps.readNamespacedDeployment({ name: 'too-little', namespace: 'model-hosting' })).rejects.toMatchObject({ code: 404 });
   });
 
-  it('refuses a model no single free GPU can hold, even when the cluster-wide sum could', async () => {
+  it('uses the Settings default pod memory when the request gives none', async () => {
+    side.ctx.settings.update({ deployMemoryGb: 6 });
+    const r = await side.handlers.deploy({ model_id: 'qwen2.5:0.5b', deployment_name: 'no-memory', storage: 'none' } as never);
+    expect(r.vram_allocation.requested_memory_gb).toBe(6);
+    const d = await side.ctx.kube.apps.readNamespacedDeployment({ name: 'no-memory', namespace: 'model-hosting' });
+    expect(d.spec!.template.spec!.containers[0]!.resources?.limits?.memory).toBe('6Gi');
+    expect(d.spec!.template.spec!.volumes).toBeUndefined();
+    expect(r.claim).toBeNull();
+    await side.handlers.deleteDeployment({ deployment_name: 'no-memory' });
+  });
+
+  it('refuses a model that would run partly on the CPU, saying how much would not fit, unless the request accepts it', async () => {
     const gpu = await side.handlers.gpuStatus({});
-    // llama3.3:70b needs ~42 GB: more than the largest free unit (39.25 GB), less than the free sum.
+    // llama3.3:70b: 42.5 GB of weights, more than the largest free unit (the 39.25 GiB MIG slice).
     expect(gpu.gpu_info.available_vram_gb).toBeGreaterThan(42);
     const err = await fails('deploy', { model_id: 'llama3.3:70b', deployment_name: 'big-llama', memory: 64 });
     expect(err.status).toBe(400);
-    expect(err.message).toMatch(/largest free GPU/);
+    expect(err.details.field).toBe('allow_partial_offload');
     const body = err.toBody();
-    expect(body.largest_free_gpu_gb).toBeCloseTo(gpu.gpu_info.largest_free_gpu_gb, 2);
-    expect(body.available_vram_gb).toBeCloseTo(gpu.gpu_info.available_vram_gb, 2);
+    const fit = body.fit as { shortfall_gb: number; unit: { resource: string; free_gb: number } };
+    expect(fit.unit).toMatchObject({ resource: 'nvidia.com/mig-3g.40gb', free_gb: 39.25 });
+    expect(body.shortfall_gb).toBe(fit.shortfall_gb);
+    expect(fit.shortfall_gb).toBeCloseTo((body.required_vram_gb as number) - 39.25, 1);
+    expect(err.message).toContain(`${fit.shortfall_gb} GiB would not fit, so Ollama would run that part`);
+    expect(err.message).toMatch(/on the CPU, slowly/);
+    expect(err.message).toMatch(/allow_partial_offload: true/);
     expect((body.suggestions as string[]).length).toBeGreaterThan(0);
     await expect(side.ctx.kube.apps.readNamespacedDeployment({ name: 'big-llama', namespace: 'model-hosting' })).rejects.toThrow();
+
+    // Accepted: it lands on that slice, with the part on the CPU said, and the RAM to hold it checked.
+    const low = await fails('deploy', { model_id: 'llama3.3:70b', deployment_name: 'big-llama', memory: 8, allow_partial_offload: true });
+    expect(low.details.field).toBe('memory');
+    expect(low.message).toMatch(/GiB of layers run on the CPU/);
+    const ok = await side.handlers.deploy({ model_id: 'llama3.3:70b', deployment_name: 'big-llama', memory: 64, allow_partial_offload: true } as never);
+    expect(ok.vram_allocation.gpu_resource).toBe('nvidia.com/mig-3g.40gb');
+    expect(ok.warning).toMatch(/would not fit on the GPU unit: Ollama runs that part on the CPU, slowly/);
+    await side.handlers.deleteDeployment({ deployment_name: 'big-llama' });
   });
 
   it('validates every field before anything reaches Kubernetes', async () => {
@@ -110,7 +158,12 @@ describe('deploy', () => {
       [{ model_id: 'llama3.1:8b', deployment_name: 'Bad_Name', memory: 8 }, 'deployment_name'],
       [{ model_id: 'llama3.1:8b', deployment_name: 'a'.repeat(64), memory: 8 }, 'deployment_name'],
       [{ model_id: 'llama3.1:8b', deployment_name: '1starts-with-digit', memory: 8 }, 'deployment_name'],
-      [{ model_id: 'llama3.1:8b', deployment_name: 'x' }, 'memory'],
+      [{ model_id: 'llama3.1:8b', deployment_name: 'x', memory: 8, context_length: 100 }, 'context_length'],
+      [{ model_id: 'llama3.1:8b', deployment_name: 'x', memory: 8, parallel: 0 }, 'parallel'],
+      [{ model_id: 'llama3.1:8b', deployment_name: 'x', memory: 8, kv_cache_type: 'q2' }, 'kv_cache_type'],
+      [{ model_id: 'llama3.1:8b', deployment_name: 'x', memory: 8, allow_partial_offload: 'yes' }, 'allow_partial_offload'],
+      [{ model_id: 'llama3.1:8b', deployment_name: 'x', memory: 8, storage: 'existing' }, 'claim_name'],
+      [{ model_id: 'llama3.1:8b', deployment_name: 'x', memory: 8, storage: 'somewhere' }, 'storage'],
       [{ model_id: 'llama3.1:8b', deployment_name: 'x', memory: -1 }, 'memory'],
       [{ model_id: 'llama3.1:8b', deployment_name: 'x', memory: 'lots' }, 'memory'],
       [{ model_id: 'llama3.1:8b', deployment_name: 'x', memory: 100000 }, 'memory'],
@@ -140,12 +193,44 @@ describe('deploy', () => {
     expect(side.log.lines.some((l) => l.startsWith('[DEPLOY]') && l.includes('removing the deployment'))).toBe(true);
   });
 
+  it('retries the rollback when the Service fails, and names what it could not remove', async () => {
+    // The Service create fails (500), then every delete of the Deployment fails too.
+    sim.requestFaults.failNext({ verb: 'create', resource: 'services', namespace: 'model-hosting' });
+    sim.requestFaults.failNext({ verb: 'delete', resource: 'deployments', namespace: 'model-hosting', name: 'stuck', count: 10 });
+    const err = await side.handlers.deploy({ model_id: 'qwen2.5:0.5b', deployment_name: 'stuck', memory: 4 } as never).catch((e: unknown) => e as AppError);
+    sim.requestFaults.clear();
+    expect(err).toBeInstanceOf(AppError);
+    expect(err.status).toBeGreaterThanOrEqual(500);
+    expect(err.details.left_behind).toEqual(['deployment model-hosting/stuck']);
+    expect(err.message).toMatch(/the rollback could not delete deployment model-hosting\/stuck: it is left behind, remove it with: kubectl delete deployment -n model-hosting stuck/);
+    // Three tries each; the claim it had made was removed.
+    expect(sim.requestFaults.failed.filter((f) => f === 'delete deployments model-hosting/stuck')).toHaveLength(3);
+    await expect(side.ctx.kube.core.readNamespacedPersistentVolumeClaim({ name: 'stuck-models', namespace: 'model-hosting' })).rejects.toMatchObject({ code: 404 });
+    expect(side.log.lines.some((l) => l.startsWith('[DEPLOY]') && l.includes('rollback incomplete: left behind deployment model-hosting/stuck'))).toBe(true);
+    await side.ctx.kube.apps.readNamespacedDeployment({ name: 'stuck', namespace: 'model-hosting' });
+
+    // One failed delete is retried and nothing is left.
+    sim.requestFaults.failNext({ verb: 'create', resource: 'services', namespace: 'model-hosting' });
+    sim.requestFaults.failNext({ verb: 'delete', resource: 'deployments', namespace: 'model-hosting', name: 'flaky' });
+    const again = await side.handlers.deploy({ model_id: 'qwen2.5:0.5b', deployment_name: 'flaky', memory: 4 } as never).catch((e: unknown) => e as AppError);
+    expect(again.details.left_behind).toBeUndefined();
+    await until('flaky removed', async () => {
+      try {
+        await side.ctx.kube.apps.readNamespacedDeployment({ name: 'flaky', namespace: 'model-hosting' });
+        return false;
+      } catch (e) {
+        return (e as { code?: number }).code === 404;
+      }
+    });
+    await side.handlers.deleteDeployment({ deployment_name: 'stuck' });
+  });
+
   it('shows ImagePullBackOff as the reason a deployment failed', async () => {
     side.ctx.settings.update({ deployImage: 'ollama/does-not-exist:0.0.1' });
     try {
       await side.handlers.deploy({ model_id: 'qwen2.5:0.5b', deployment_name: 'bad-image', memory: 2 });
     } finally {
-      side.ctx.settings.update({ deployImage: 'ollama/ollama:latest' });
+      side.ctx.settings.update({ deployImage: DEFAULT_DEPLOY_IMAGE });
     }
     const d = await until('bad-image ImagePullBackOff', async () => (await side.handlers.listDeployments({})).models.find((m) => m.name === 'bad-image' && m.reason));
     expect(d.reason).toMatch(/ImagePullBackOff|ErrImagePull/);
@@ -156,7 +241,10 @@ describe('deploy', () => {
 describe('deleteDeployment', () => {
   it('deletes the Deployment and its Service', async () => {
     const r = await side.handlers.deleteDeployment({ deployment_name: 'llama-small' });
-    expect(r).toMatchObject({ success: true, deployment_name: 'llama-small', namespace: 'model-hosting' });
+    expect(r).toMatchObject({ success: true, deployment_name: 'llama-small', namespace: 'model-hosting', claim_deleted: 'model-hosting/llama-small-models' });
+    // The answer says the claim (and the models in it) went too.
+    expect(r.message).toContain('its claim model-hosting/llama-small-models');
+    await expect(side.ctx.kube.core.readNamespacedPersistentVolumeClaim({ name: 'llama-small-models', namespace: 'model-hosting' })).rejects.toMatchObject({ code: 404 });
     await expect(side.ctx.kube.core.readNamespacedService({ name: 'llama-small', namespace: 'model-hosting' })).rejects.toMatchObject({ code: 404 });
     await until('llama-small gone', async () => {
       try {
@@ -167,6 +255,26 @@ describe('deleteDeployment', () => {
       }
     });
     await until('llama-small gone from the listing', async () => !(await side.handlers.listDeployments({})).models.some((m) => m.name === 'llama-small'));
+  });
+
+  it('keeps the claim when asked, and a new deployment can use it as an existing claim (never deleting it)', async () => {
+    await side.handlers.deploy({ model_id: 'qwen2.5:0.5b', deployment_name: 'keeper', memory: 4 } as never);
+    const r = await side.handlers.deleteDeployment({ deployment_name: 'keeper', keep_claim: true } as never);
+    expect(r.claim_kept).toBe('model-hosting/keeper-models');
+    expect(r.message).toContain('claim model-hosting/keeper-models kept');
+    await side.ctx.kube.core.readNamespacedPersistentVolumeClaim({ name: 'keeper-models', namespace: 'model-hosting' });
+    // A new claim of that name would collide: 409 saying how to reuse it.
+    await until('keeper gone', async () => !(await side.handlers.listDeployments({})).models.some((m) => m.name === 'keeper'));
+    const taken = await fails('deploy', { model_id: 'qwen2.5:0.5b', deployment_name: 'keeper', memory: 4 });
+    expect(taken.status).toBe(409);
+    expect(taken.message).toMatch(/storage "existing" and claim_name "keeper-models"/);
+    const missing = await fails('deploy', { model_id: 'qwen2.5:0.5b', deployment_name: 'reuser', memory: 4, storage: 'existing', claim_name: 'no-such-claim' });
+    expect(missing.details.field).toBe('claim_name');
+    const reuse = await side.handlers.deploy({ model_id: 'qwen2.5:0.5b', deployment_name: 'reuser', memory: 4, storage: 'existing', claim_name: 'keeper-models' } as never);
+    expect(reuse.claim).toMatchObject({ name: 'model-hosting/keeper-models', created: false });
+    const del = await side.handlers.deleteDeployment({ deployment_name: 'reuser' });
+    expect(del.claim_deleted).toBeUndefined();
+    await side.ctx.kube.core.readNamespacedPersistentVolumeClaim({ name: 'keeper-models', namespace: 'model-hosting' });
   });
 
   it('answers 404 for a missing deployment', async () => {

@@ -107,7 +107,7 @@ describe('read-only token', () => {
       const err = await ro.handlers.deploy({ model_id: 'qwen2.5:0.5b', deployment_name: 'ro-try', memory: 2 }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(AppError);
       expect((err as AppError).status).toBe(403);
-      expect((err as AppError).message).toMatch(/cannot create resource "deployments"/);
+      expect((err as AppError).message).toMatch(/cannot create resource "(persistentvolumeclaims|deployments)"/);
       expect((err as AppError).message).toMatch(/RBAC/);
       const del = await ro.handlers.deleteDeployment({ deployment_name: 'ollama' }).catch((e: unknown) => e);
       expect((del as AppError).status).toBe(403);

@@ -53,7 +53,8 @@ describe('estimateVram on the simulated cluster', () => {
   it('estimates a new deployment by the version its image pins and the smallest free unit it runs on entirely', async () => {
     // ollama/ollama:latest: the newest rules. The smallest free unit that holds llama3.1:8b is the 9.5 GiB 1g.10gb slice (4096 tokens there: 6.05 GiB).
     const latest = await dispatch(mm.handlers, 'estimateVram', { model: 'llama3.1:8b' });
-    expect(latest.estimate.ollama_version).toBe('latest');
+    // The default deploy image pins Ollama 0.31.1 (Settings), whose rules apply.
+    expect(latest.estimate.ollama_version).toBe('0.31.1');
     expect(latest.fits).toBe(true);
     expect(latest.fit.unit).toMatchObject({ resource: 'nvidia.com/mig-1g.10gb', free_gb: 9.5 });
     expect(latest.estimate.context_length).toBe(4096);
@@ -64,7 +65,7 @@ describe('estimateVram on the simulated cluster', () => {
     expect(old.estimate.ollama_version).toBe('0.12.6');
     expect(old.estimate.margin_gb).toBe(0);
     expect(old.estimate.reserve_gb).toBeGreaterThan(0.44);
-    settings.update({ deployImage: 'ollama/ollama:latest' });
+    settings.update({ deployImage: 'ollama/ollama:0.31.1' });
 
     // A 70B model fits no free unit at any context: the closest is the 39.25 GiB 3g.40gb slice, and it says by how much.
     const big = await dispatch(mm.handlers, 'estimateVram', { model: 'llama3.1:70b', context_length: 4096 });

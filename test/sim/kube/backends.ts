@@ -5,6 +5,7 @@ import type { KObj } from './types.ts';
 import type { Store } from './store.ts';
 import { resourceFor } from './resources.ts';
 import { matchLabels } from './selectors.ts';
+import { podOllamaUrl } from '../pod-ollama.ts';
 
 export const OLLAMA_PORT = 11434;
 
@@ -18,8 +19,11 @@ export function isReadyPod(pod: KObj): boolean {
 
 /** host:port of the process standing in for this pod's port, if any. */
 export function backendFor(pod: KObj, port: number, ollamaUrl: string | undefined): { host: string; port: number } | undefined {
-  if (!ollamaUrl || port !== OLLAMA_PORT || !isOllamaPod(pod)) return undefined;
-  const u = new URL(ollamaUrl);
+  if (port !== OLLAMA_PORT || !isOllamaPod(pod)) return undefined;
+  // A model deployment's pod answers as its own Ollama; others share the Ollama simulator.
+  const own = podOllamaUrl(pod);
+  if (!own && !ollamaUrl) return undefined;
+  const u = new URL(own ?? ollamaUrl!);
   return { host: u.hostname, port: Number(u.port || (u.protocol === 'https:' ? 443 : 80)) };
 }
 
@@ -29,5 +33,6 @@ export function readyEndpoints(store: Store, service: KObj): KObj[] {
   return store
     .entries(resourceFor('pods'), service.metadata.namespace)
     .map((e) => e.obj)
-    .filter((p) => matchLabels(sel, p.metadata.labels) && isReadyPod(p));
+    // publishNotReadyAddresses: running pods are endpoints before they are Ready.
+    .filter((p) => matchLabels(sel, p.metadata.labels) && (isReadyPod(p) || (service.spec?.publishNotReadyAddresses === true && p.status?.phase === 'Running' && p.status?.podIP)));
 }

@@ -54,6 +54,8 @@ export class Kubelet {
   private scheduled = false;
   private ipCounter = new Map<string, number>();
   private closed = false;
+  /** Called with a pod the kubelet brings to Running, before it is stored (the per-pod Ollamas: test/sim/pod-ollama.ts). */
+  startHook: ((pod: KObj) => void) | undefined;
 
   constructor(store: Store, scheduler: Scheduler, opts: KubeletOptions, log: (m: string) => void) {
     this.store = store;
@@ -206,6 +208,7 @@ export class Kubelet {
       const e = this.store.getEntry(pods, ns, name);
       if (!e || !e.obj.spec?.nodeName || e.obj.status?.phase !== 'Pending' || e.obj.metadata.deletionTimestamp) return;
       const pod = this.started(clone(e.obj));
+      this.startHook?.(pod);
       this.store.update(pods, pod);
       const waiting = pod.status.containerStatuses?.find((s: any) => s.state?.waiting)?.state.waiting.reason;
       this.log(`[SIM] pod ${key} ${waiting ? `waiting: ${waiting}` : `running on ${pod.spec.nodeName}`}`);

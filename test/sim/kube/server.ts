@@ -34,6 +34,9 @@ import { isWebSocketUpgrade } from './websocket.ts';
 import { handleControl } from './control.ts';
 import { renderKubeconfig } from './kubeconfig.ts';
 import { resourceFor } from './resources.ts';
+import { PodOllamas } from '../pod-ollama.ts';
+import { bindClaims } from '../pvc-binder.ts';
+import { RequestFaults } from '../request-faults.ts';
 import { queryBool } from './query.ts';
 import type { KubeconfigOptions } from './kubeconfig.ts';
 
@@ -55,6 +58,7 @@ export interface KubeSimOptions {
   /** How long a deleted pod stays Terminating while its containers exit (default 1000 ms; capped by its grace period). */
   podTerminationMs?: number;
   quiet?: boolean; // no [SIM] logs
+  podPullBytesPerSecond?: number; // download speed of each model pod's own Ollama (default 2 GB/s)
 }
 
 export interface KubeSim {
@@ -75,6 +79,10 @@ export interface KubeSim {
   store: Store;
   /** Every port-forward accepted (which pod, ports, when and why it closed) and how many a pod has open. */
   portForwards: PortForwards;
+  /** Each model deployment's pod's own Ollama (test/sim/pod-ollama.ts); set pullBytesPerSecond there. */
+  podOllamas: PodOllamas;
+  /** Fail the next requests of a verb on a resource (test/sim/request-faults.ts). */
+  requestFaults: RequestFaults;
   setOllamaUrl(url: string | undefined): void;
   stop(): Promise<void>;
   start(): Promise<void>;
@@ -128,9 +136,15 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
   const kubelet = new Kubelet(store, scheduler, { readyDelayMs: opts.readyDelayMs ?? 300, unpullableImages: opts.unpullableImages ?? [], terminationMs: opts.podTerminationMs ?? 1000 }, log);
   const controller = new DeploymentController(store, kubelet, log);
   const gc = new GarbageCollector(store, log);
+  const podOllamas = new PodOllamas(store, opts.podPullBytesPerSecond ? { pullBytesPerSecond: opts.podPullBytesPerSecond } : {}, log);
+  kubelet.startHook = (pod) => podOllamas.onStart(pod);
+  const claims = bindClaims(store);
+  const requestFaults = new RequestFaults();
   store.subscribe((e) => {
     gc.onEvent(e);
     scheduler.track(e);
+    podOllamas.onEvent(e);
+    claims(e);
     kubelet.onEvent(e);
     controller.onEvent(e);
     portForwards.onEvent(e);
@@ -186,6 +200,7 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
       if (!p.r.verbs.includes(verb) || (verb === 'create' && p.name)) throw errors.methodNotAllowed();
       if (p.r.namespaced && !p.namespace && !['list', 'watch'].includes(verb)) throw errors.rawNotFound();
       authorize(user, verb, p.r, p.namespace, p.name);
+      requestFaults.check(verb, p);
       await handleCrud(ctx, p, verb, req, res, url);
     } catch (err) {
       if (err instanceof URIError) return sendError(res, errors.badRequest(err.message));
@@ -268,6 +283,8 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
     faults,
     store,
     portForwards,
+    podOllamas,
+    requestFaults,
     setOllamaUrl(u) {
       if (u) ctx.ollamaUrl = u;
       else delete ctx.ollamaUrl;
@@ -292,6 +309,7 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
       kubelet.close();
       controller.close();
       gc.close();
+      await podOllamas.close();
     },
   };
   log(`[SIM] kube API server on ${url} (${store.count(resourceFor('nodes'))} nodes, ${store.count(resourceFor('pods'))} pods, rv ${store.resourceVersion}) in ${Math.round(performance.now() - t0)} ms`);
