@@ -1,0 +1,57 @@
+// The Usage view in real Chromium shows what the endpoint counted: tokens per model beside
+// the counts, the per-client breakdown, and where each model's requests go.
+import { Ollama } from 'ollama';
+import OpenAI from 'openai';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RankingResult } from '../../preload/contract/index.ts';
+import { startOllamaEndpoint, type OllamaEndpoint } from '../../main/ollama-endpoint/index.ts';
+import { hasChromium, launchChromium, type Browser } from '../e2e/browser.ts';
+import { startStack, type Stack } from '../e2e/stack.ts';
+
+describe.skipIf(!hasChromium)('the Usage view', { timeout: 60_000 }, () => {
+  let stack: Stack;
+  let endpoint: OllamaEndpoint;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    endpoint = await startOllamaEndpoint({ port: 0, getCore: () => stack.host.manager.endpoint ?? null, env: {} });
+    browser = await launchChromium({ width: 1360, height: 900 });
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await endpoint?.close();
+    await stack?.close();
+  });
+
+  it('shows tokens per model and the requests of each client', async () => {
+    await new Ollama({ host: endpoint.url }).generate({ model: 'llama3.2:1b', prompt: 'count me' });
+    await new OpenAI({ baseURL: `${endpoint.url}/v1`, apiKey: 'x', maxRetries: 0 }).chat.completions.create({ model: 'llama3.2:1b', messages: [{ role: 'user', content: 'me too' }] });
+    let ranking = await stack.get<RankingResult>('/api/usage/ranking');
+    for (let i = 0; i < 50 && (ranking.clients?.length ?? 0) < 2; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      ranking = await stack.get<RankingResult>('/api/usage/ranking');
+    }
+    const llama = ranking.models.find((m) => m.model === 'llama3.2:1b')!;
+    expect(llama.count).toBe(2);
+    expect(ranking.clients).toHaveLength(2);
+
+    await page.goto(`${stack.url}/?token=${encodeURIComponent(stack.token)}`);
+    await page.getByTestId('kube-status').filter({ hasText: 'connected' }).waitFor();
+    await page.getByRole('tab', { name: 'Usage' }).click();
+    const row = page.locator('[data-test=usage] tr[data-model="llama3.2:1b"]');
+    await expect.poll(() => row.getByTestId('count').textContent()).toBe('2');
+    expect(await row.getByTestId('prompt-tokens').textContent()).toBe(llama.prompt_tokens!.toLocaleString('en-US'));
+    expect(await row.getByTestId('completion-tokens').textContent()).toBe(llama.completion_tokens!.toLocaleString('en-US'));
+    for (const c of ranking.clients!) {
+      const r = page.locator('[data-test=usage-clients] tr').filter({ hasText: c.client });
+      expect(await r.getByTestId('client-requests').textContent()).toBe(String(c.requests));
+    }
+    const route = page.locator('[data-test=endpoint-routes] tr[data-model="llama3.2:1b"]');
+    expect(await route.textContent()).toContain('the shared Ollama');
+    await page.screenshot({ path: '/tmp/kmm-usage-endpoint.png', fullPage: true });
+  });
+});
