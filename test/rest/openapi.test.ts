@@ -13,8 +13,10 @@ import { ManagerHost } from '../../main/core/host.ts';
 import { silentLogger } from '../../main/core/log.ts';
 import { fileSettings } from '../../main/core/settings.ts';
 import { bindRoutes, matchRoute } from '../../main/rest/routes.ts';
+import { MAX_BODY_BYTES } from '../../main/rest/input.ts';
 import { startRestServer, type RestServer } from '../../main/rest/server.ts';
 import { startSimCluster, type SimCluster } from '../sim/index.ts';
+import { call } from './helpers.ts';
 
 type Json = Record<string, any>;
 
@@ -283,6 +285,42 @@ describe('answers of the running server match the document', () => {
     expect(badMemory).toMatchObject({ success: false, status: 400, field: 'memory' });
     const denied = await answerMatches('GET', '/api/gpu/status', '/api/gpu/status', 401, { token: false });
     expect(denied).toMatchObject({ success: false, status: 401 });
+  });
+
+  test("the transport's failures are ErrorBody too: Host refused (403), body too large (413), not JSON (415)", async () => {
+    const validateAs = (template: string, method: string, status: number, body: unknown) => {
+      const validate = ajv.getSchema(responseSchemaRef(method, template, status))!;
+      expect(validate(body) ? [] : validate.errors, `${method} ${template} ${status}`).toEqual([]);
+    };
+    const refused = await call(server.port, { path: '/api/gpu/status', headers: { ...auth, host: 'evil.example' } });
+    expect(refused.status).toBe(403);
+    validateAs('/api/gpu/status', 'GET', 403, refused.json);
+    const json = { ...auth, 'content-type': 'application/json' };
+    const large = await call(server.port, { method: 'POST', path: '/api/usage/track', headers: json, body: JSON.stringify({ model: 'x'.repeat(MAX_BODY_BYTES) }) });
+    expect(large.status).toBe(413);
+    validateAs('/api/usage/track', 'POST', 413, large.json);
+    const text = await call(server.port, { method: 'POST', path: '/api/usage/track', headers: { ...auth, 'content-type': 'text/plain' }, body: 'model=x' });
+    expect(text.status).toBe(415);
+    validateAs('/api/usage/track', 'POST', 415, text.json);
+  });
+
+  test('a server whose core is not ready answers 503 (health too), and wrong tokens get 429, as documented', async () => {
+    const starting = await startRestServer({ host: '127.0.0.1', port: 0, getHandlers: () => { throw new Error('still starting'); }, events: host.events, token: TOKEN, log: silentLogger });
+    try {
+      const check = (template: string, status: number, reply: { status: number; json: unknown }) => {
+        expect(reply.status).toBe(status);
+        const validate = ajv.getSchema(responseSchemaRef('GET', template, status))!;
+        expect(validate(reply.json) ? [] : validate.errors, `GET ${template} ${status}`).toEqual([]);
+      };
+      check('/api/health', 503, await call(starting.port, { path: '/api/health' }));
+      check('/api/gpu/status', 503, await call(starting.port, { path: '/api/gpu/status', headers: auth }));
+      let reply = await call(starting.port, { path: '/api/gpu/status', headers: { authorization: 'Bearer wrong' } });
+      for (let i = 0; i < 20 && reply.status !== 429; i++) reply = await call(starting.port, { path: '/api/gpu/status', headers: { authorization: 'Bearer wrong' } });
+      check('/api/gpu/status', 429, reply);
+      expect((reply.json as Json).retry_after).toBeGreaterThan(0);
+    } finally {
+      await starting.close();
+    }
   });
 
   test('a deploy with memory as a decimal string, as the document allows, and its answer', async () => {
