@@ -24,7 +24,9 @@ import { FitLock, withHolds } from './gpu-reservations.ts';
 import { hostMemoryNeed } from './host-memory.ts';
 import { claimManifest, claimNameOf, claimSizeGi, deploymentManifest, serviceManifest, type GpuPin, type OllamaTuning } from './manifests.ts';
 import { rollBack, type Created } from './rollback.ts';
-import { systemRefusal } from './system.ts';
+import { NAME_LABEL, systemRefusal } from './system.ts';
+import { isManaged } from '../kube/labels.ts';
+import type { PodLite } from '../kube/objects.ts';
 
 /** What a deployment asks for when the nodes (and so their MIG profiles) cannot be seen. */
 const UNCHECKED_GPU_RESOURCE = 'nvidia.com/gpu';
@@ -99,6 +101,15 @@ export async function deploy(ctx: CoreContext, gpu: GpuView, input: ParsedInput<
     const holds = lock.holds(gpu.caches);
     const r = await gpu.estimateFit(model, tuningIn, (info) => withHolds(info, holds, nodeLabels));
     const { estimate, fit, info, facts } = r;
+    // The fit without what deploys of the last minute took (their holds and their pods): null when there were none.
+    const fitBefore = async () => {
+      const recent = lock.recent(gpu.caches);
+      for (const h of holds) recent.add(h.deployment);
+      if (!recent.size) return null;
+      const podOf = (p: PodLite) => recent.has(`${p.namespace}/${p.labels[NAME_LABEL] ?? ''}`) && isManaged(p.labels);
+      const before = await gpu.estimateFitWithout(model, tuningIn, podOf);
+      return { fit: before.fit, takers: [...recent] };
+    };
     const required = estimate.required_vram_gb;
     const vram = { available_vram_gb: info.available_vram_gb, largest_free_gpu_gb: round2(Math.max(0, ...freeUnits(info).map((u) => u.free_gb))), required_vram_gb: required, estimate };
 
@@ -107,12 +118,12 @@ export async function deploy(ctx: CoreContext, gpu: GpuView, input: ParsedInput<
     let checkedFit: FitResult | undefined;
     if (!r.nodesForbidden) {
       if (!fit.unit) {
-        // Nothing free: a 409 when deploys in flight took what was free, else a 400.
-        const before = holds.length ? await gpu.estimateFit(model, tuningIn) : null;
+        // Nothing free: a 409 when deploys that just happened took what was free, else a 400.
+        const before = await fitBefore();
         if (before?.fit.unit && (before.fit.fits || input.allow_partial_offload)) {
           throw conflict(
-            `the free GPU unit ${model} would get (${before.fit.unit.resource} on ${before.fit.unit.node}) was just taken by ${holds.map((h) => h.deployment).join(', ')} (created, not yet scheduled); left: ${describeUnits(info)}`,
-            { field: 'model_id', ...vram, left: freeUnits(info), taken_by: holds.map((h) => h.deployment) },
+            `the free GPU unit ${model} would get (${before.fit.unit.resource} on ${before.fit.unit.node}) was just taken by ${before.takers.join(', ')}; left: ${describeUnits(info)}`,
+            { field: 'model_id', ...vram, left: freeUnits(info), taken_by: before.takers },
           );
         }
         const suggestions = suggestionsFor(model, vram.largest_free_gpu_gb);
@@ -121,11 +132,11 @@ export async function deploy(ctx: CoreContext, gpu: GpuView, input: ParsedInput<
         });
       }
       if (!fit.fits && fit.shortfall_gb > 0 && !input.allow_partial_offload) {
-        const before = holds.length ? await gpu.estimateFit(model, tuningIn) : null;
+        const before = await fitBefore();
         if (before?.fit.fits) {
           throw conflict(
-            `the free GPU unit that holds ${model} (${before.fit.unit?.resource} on ${before.fit.unit?.node}) was just taken by ${holds.map((h) => h.deployment).join(', ')} (created, not yet scheduled); left: ${describeUnits(info)}, where ${fit.shortfall_gb} GiB would not fit`,
-            { field: 'model_id', ...vram, fit, left: freeUnits(info), taken_by: holds.map((h) => h.deployment) },
+            `the free GPU unit that holds ${model} (${before.fit.unit?.resource} on ${before.fit.unit?.node}) was just taken by ${before.takers.join(', ')}; left: ${describeUnits(info)}, where ${fit.shortfall_gb} GiB would not fit`,
+            { field: 'model_id', ...vram, fit, left: freeUnits(info), taken_by: before.takers },
           );
         }
         const suggestions = suggestionsFor(model, vram.largest_free_gpu_gb);

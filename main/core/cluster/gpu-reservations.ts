@@ -23,10 +23,13 @@ export interface Hold {
 
 /** How long an in-process hold waits for the cache to show its Deployment. */
 const HOLD_MS = 120_000;
+/** How long a deploy counts as "just now" for telling a 409 from a 400. */
+const RECENT_MS = 60_000;
 
 export class FitLock {
   #tail: Promise<unknown> = Promise.resolve();
   readonly #held = new Map<string, { hold: Hold; until: number }>();
+  readonly #recent = new Map<string, number>();
 
   /** Runs `fn` after every decision queued before it. */
   run<T>(fn: () => Promise<T>): Promise<T> {
@@ -37,6 +40,26 @@ export class FitLock {
 
   hold(h: Hold): void {
     this.#held.set(h.deployment, { hold: h, until: Date.now() + HOLD_MS });
+    this.#recent.set(h.deployment, Date.now());
+  }
+
+  /**
+   * Deployments of this app that took a GPU within RECENT_MS: by this process, or (from the
+   * caches) by another instance. A unit one of them took while another deploy was deciding is
+   * a 409 (the state changed), not a 400.
+   */
+  recent(caches: ClusterCaches): Set<string> {
+    const now = Date.now();
+    const out = new Set<string>();
+    for (const [k, at] of this.#recent) {
+      if (now - at > RECENT_MS) this.#recent.delete(k);
+      else out.add(k);
+    }
+    for (const d of caches.deployments.values()) {
+      const created = Date.parse(d.created);
+      if (isManaged(d.labels) && d.annotations[GPU_RESOURCE_ANNOTATION] && Number.isFinite(created) && now - created < RECENT_MS) out.add(`${d.namespace}/${d.name}`);
+    }
+    return out;
   }
 
   release(deployment: string): void {

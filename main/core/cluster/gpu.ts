@@ -7,6 +7,7 @@ import { fitAcrossUnits, freeUnits, type UnitFit } from '../vram/fit.ts';
 import { versionOfImage } from '../vram/ollama-rules.ts';
 import { AppError } from '../errors.ts';
 import type { ClusterCaches } from '../kube/caches.ts';
+import type { PodLite } from '../kube/objects.ts';
 import { kubeMessage } from '../kube/client.ts';
 import type { CoreContext } from '../context.ts';
 import type { GpuFacts, OllamaFacts } from '../ports.ts';
@@ -123,6 +124,16 @@ export class GpuView implements GpuFacts {
     const info = adjust && !view.nodesForbidden ? adjust(view.info) : view.info;
     const r = fitAcrossUnits(facts, view.nodesForbidden ? [] : freeUnits(info), { ...o, ollamaVersion: this.deployVersion() });
     return { ...r, info, nodesForbidden: Boolean(view.nodesForbidden), nodesError: view.nodesForbidden, note: view.note, facts };
+  }
+
+  /**
+   * The fit as it was before some pods took their GPUs (deploys that just happened): tells a
+   * 409 (taken meanwhile) from a 400 (never fitted).
+   */
+  async estimateFitWithout(model: string, o: Omit<EstimateOptions, 'gpuMemoryGiB' | 'ollamaVersion'>, without: (pod: PodLite) => boolean): Promise<UnitFit> {
+    const facts = await modelFacts(model, { ollama: this.#ollama, registry: this.#registry });
+    const info = computeGpuInfo({ nodes: this.#caches.nodes.values(), pods: [...this.#caches.pods.values()].filter((p) => !without(p)), defaultVramGb: this.#ctx.settings.get().defaultVramGb, loadedVramBytes: null });
+    return fitAcrossUnits(facts, freeUnits(info), { ...o, ollamaVersion: this.deployVersion() });
   }
 
   /** The node label that names a unit's GPU kind, and the value the checked node has (null when the node says nothing). */
