@@ -2,6 +2,8 @@
 // electron-store (which extends conf) in the desktop shell. Secrets never leave through
 // getSettings.
 import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Conf from 'conf';
 import { defaultSettings, settingsSchema, type Settings } from '../../preload/contract/index.ts';
 
@@ -56,17 +58,32 @@ export class SettingsStore {
   /** The REST token: MODEL_MANAGER_TOKEN, else one generated once and kept. */
   restToken(env: NodeJS.ProcessEnv = process.env): string {
     if (env.MODEL_MANAGER_TOKEN) return env.MODEL_MANAGER_TOKEN;
-    let token = this.#kv.get('restToken') as Stored['restToken'];
-    if (!token) {
-      token = randomBytes(24).toString('base64url');
-      this.#kv.set('restToken', token);
-    }
+    return (this.#kv.get('restToken') as Stored['restToken']) || this.rotateRestToken();
+  }
+
+  /** A new random token replaces the kept one (the old one opens nothing once servers restart with it). */
+  rotateRestToken(): string {
+    const token = randomBytes(24).toString('base64url');
+    this.#kv.set('restToken', token);
     return token;
   }
 }
 
+/** Owner only: the settings file holds the REST token. */
+export const SECRET_FILE_MODE = 0o600;
+export const SECRET_DIR_MODE = 0o700;
+
 /** A settings file for the headless server and tests (`dir` overrides the per-user config folder). */
 export function fileSettings(dir?: string): SettingsStore {
-  const conf = new Conf<Record<string, unknown>>({ projectName: 'kubernetes-model-manager', ...(dir ? { cwd: dir } : {}) });
+  const conf = new Conf<Record<string, unknown>>({ projectName: 'kubernetes-model-manager', configFileMode: SECRET_FILE_MODE, ...(dir ? { cwd: dir } : {}) });
+  ownerOnly(conf.path);
   return new SettingsStore(conf);
+}
+
+/** The folder of a settings file made (or tightened to) 0700, the file itself 0600 when it exists. */
+export function ownerOnly(file: string): void {
+  const folder = dirname(file);
+  mkdirSync(folder, { recursive: true, mode: SECRET_DIR_MODE });
+  chmodSync(folder, SECRET_DIR_MODE);
+  if (existsSync(file)) chmodSync(file, SECRET_FILE_MODE);
 }
