@@ -44,7 +44,16 @@ const errorContent = { 'application/json': { schema: { $ref: '#/components/schem
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Json {
   // Inputs must be fully describable (a transform's input side is); an answer's transform
   // (e.g. a normalised origin in the settings) is only known to be some JSON value.
-  const out = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: io === 'input' ? 'throw' : 'any' }) as Json;
+  const out = z.toJSONSchema(schema, {
+    target: 'draft-2020-12',
+    io,
+    unrepresentable: io === 'input' ? 'throw' : 'any',
+    // The API's one memory unit, on every field that carries it (preload/contract/units.ts).
+    override: ({ jsonSchema: json, path }) => {
+      const key = path[path.length - 1];
+      if (typeof key === 'string' && key.endsWith('_gb') && path[path.length - 2] === 'properties') json.description ??= 'GiB (2^30 bytes)';
+    },
+  }) as Json;
   delete out.$schema;
   return out;
 }

@@ -115,6 +115,22 @@ describe('GET /api/openapi.json', () => {
     for (const schema of schemas) expect(() => strict.compile(schema as object)).not.toThrow();
   });
 
+  test('every _gb field of every answer says it is GiB', () => {
+    const found: string[] = [];
+    const walk = (node: unknown, at: string) => {
+      if (!node || typeof node !== 'object') return;
+      for (const [key, value] of Object.entries(node)) {
+        if (key.endsWith('_gb') && at.endsWith('properties')) {
+          found.push(key);
+          expect((value as Json).description, `${at}.${key}`).toMatch(/GiB/);
+        }
+        walk(value, `${at}.${key}`);
+      }
+    };
+    walk(doc.components.schemas, 'components.schemas');
+    expect(found).toEqual(expect.arrayContaining(['total_vram_gb', 'required_vram_gb', 'size_gb', 'largest_free_gpu_gb']));
+  });
+
   test('has every contract operation with a REST route, by its method, path and name, and no other route', () => {
     const documented = new Map<string, string>();
     for (const [path, item] of Object.entries<Json>(doc.paths)) {
