@@ -66,6 +66,14 @@ async function main(): Promise<void> {
   const env = process.env;
   const configDir = flags['config-dir'] ?? env.MODEL_MANAGER_CONFIG_DIR;
   const settings = fileSettings(configDir);
+  if (flags['rotate-token']) {
+    if (env.MODEL_MANAGER_TOKEN) {
+      console.error('[APP] --rotate-token: the token comes from MODEL_MANAGER_TOKEN here; change that instead');
+      process.exit(2);
+    }
+    settings.rotateRestToken();
+    consoleLogger.info('APP', 'REST token rotated: the old one no longer opens anything');
+  }
   const host = await ManagerHost.start({
     settings,
     env,
