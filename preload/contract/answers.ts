@@ -147,6 +147,8 @@ const deploymentsResult = z.object({
   success,
   models: z.array(deploymentInfo),
   count: int(),
+  epoch: z.string(),
+  seq: int(),
   scope: listScope.optional(),
   scope_note: z.string().optional(),
   ...stale,

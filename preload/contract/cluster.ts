@@ -185,6 +185,9 @@ export interface DeploymentsResult {
   success: true;
   models: DeploymentInfo[];
   count: number;
+  /** This manager instance (random per start) and the view's version: `deploymentsChanged` events with the same epoch and a higher seq apply on top. */
+  epoch: string;
+  seq: number;
   /** 'namespace': only the app's namespace is shown, the cluster-wide list being forbidden (always set by the core). */
   scope?: ListScope;
   /** With scope 'namespace': which namespace, and the permission that would show every one. */

@@ -1,5 +1,5 @@
 // Events main pushes to the UI (IPC) and to browsers (`GET /api/events`, server-sent events).
-import type { HealthResult } from './cluster.ts';
+import type { DeploymentInfo, GpuStatusResult, HealthResult } from './cluster.ts';
 import type { PullProgress } from './ollama.ts';
 
 export interface Events {
@@ -9,10 +9,26 @@ export interface Events {
   generateChunk: { stream_id: string; text: string; done: boolean };
   /** Nodes, pods or deployments changed: GPU status and deployments are worth reading again. */
   clusterChanged: { kinds: ('nodes' | 'pods' | 'deployments')[] };
+  /**
+   * The deployments view changed: fold `upserts` (whole entries) and `deletes` into the answer of
+   * listDeployments whose `epoch` is the same and whose `seq` is lower. Batched (at most one per
+   * 250 ms; the first change after a quiet spell at once); `seq` grows by one per event. Another
+   * epoch (a new manager) or a gap in seq: read listDeployments again.
+   */
+  deploymentsChanged: DeploymentsDelta;
+  /** GPU status, whole, computed when nodes or pods change (at most one a second): pushed, not polled. */
+  gpuStatusChanged: GpuStatusResult;
   /** Usage counts changed (here or in another instance). */
   usageChanged: { total_requests: number };
   healthChanged: HealthResult;
 }
 
+export interface DeploymentsDelta {
+  epoch: string;
+  seq: number;
+  upserts: DeploymentInfo[];
+  deletes: { namespace: string; name: string }[];
+}
+
 export type EventName = keyof Events;
-export const eventNames = ['pullProgress', 'generateChunk', 'clusterChanged', 'usageChanged', 'healthChanged'] as const satisfies readonly EventName[];
+export const eventNames = ['pullProgress', 'generateChunk', 'clusterChanged', 'usageChanged', 'healthChanged', 'deploymentsChanged', 'gpuStatusChanged'] as const satisfies readonly EventName[];

@@ -7,7 +7,8 @@ import { DEFAULT_REGISTRY_URL, registryManifests } from '../vram/index.ts';
 import { deleteDeployment } from './delete.ts';
 import { deploy } from './deploy.ts';
 import { DeploymentProbes } from './deployment-probe.ts';
-import { listDeployments } from './deployment-list.ts';
+import { LiveDeployments } from './live-deployments.ts';
+import { liveGpuOf, pushGpuStatus } from './live-gpu.ts';
 import { GpuView } from './gpu.ts';
 import { healthCheck } from './health.ts';
 
@@ -20,6 +21,9 @@ export async function createClusterSide(ctx: CoreContext, ollama: OllamaFacts): 
   const gpu = new GpuView(ctx, caches, ollama, registry);
   // Each model deployment's own Ollama: its pull's progress, then its measured VRAM.
   const probes = new DeploymentProbes(ctx);
+  // The deployments view and GPU figures follow the watch events; changes are pushed as events.
+  const live = new LiveDeployments(caches, ctx.events, probes);
+  const liveGpu = liveGpuOf(caches);
 
   const handlers: ClusterHandlers = {
     health: healthCheck(ctx, caches, ollama),
@@ -38,9 +42,9 @@ export async function createClusterSide(ctx: CoreContext, ollama: OllamaFacts): 
     },
     listDeployments: async () => {
       await caches.ready(['deployments', 'pods']);
-      const models = probes.annotate(listDeployments(caches.deployments.values(), caches.pods.values()), caches.deployments.values());
+      const { models, epoch, seq } = live.snapshot();
       const scope = caches.scope(['deployments']);
-      const result: DeploymentsResult = { success: true, models, count: models.length, scope };
+      const result: DeploymentsResult = { success: true, models, count: models.length, epoch, seq, scope };
       if (scope === 'namespace')
         result.scope_note = `Only namespace ${ctx.kube.namespace} is shown: this user may not list deployments in all namespaces (a ClusterRole granting "list" and "watch" on "deployments" in API group "apps" would show every one).`;
       return withStaleness(result, caches.staleSince(['deployments', 'pods']));
@@ -51,12 +55,22 @@ export async function createClusterSide(ctx: CoreContext, ollama: OllamaFacts): 
 
   // The tray and the UI learn of a lost or regained API server without polling health.
   const offHealth = caches.onHealthChange(() => void handlers.health({}).catch(() => undefined));
+  const offGpuPush = pushGpuStatus(
+    liveGpu,
+    () => (caches.nodes.synced || caches.nodes.forbidden) && caches.pods.synced,
+    () => handlers.gpuStatus({}),
+    ctx.events,
+    (msg) => ctx.log.warn('GPU', msg),
+  );
 
   return {
     handlers,
     gpu,
     close: async () => {
       offHealth();
+      offGpuPush();
+      live.close();
+      liveGpu.close();
       await probes.close();
       await caches.stop();
     },

@@ -40,6 +40,12 @@ export interface ListWatchSpec<T> {
   namespaced?: { namespace: string; path: string; list(page: { limit: number; _continue?: string }): Promise<ListPage> };
 }
 
+/**
+ * One change of a cache: an item set or deleted by the watch, or `reset` after a (re)list swapped
+ * every item at once (an incremental reader then rebuilds from values()).
+ */
+export type CacheChange<T> = { type: 'set'; key: string; item: T; previous: T | undefined } | { type: 'delete'; key: string; previous: T | undefined } | { type: 'reset' };
+
 /** What the cache covers: the whole cluster, or one namespace after a 403 on the cluster-wide list. */
 export type CacheScope = 'cluster' | 'namespace';
 
@@ -56,7 +62,7 @@ export class ListWatchCache<T> {
   #failures = 0;
   #abort: AbortController | null = null;
   #wake: (() => void) | null = null;
-  #listeners = new Set<() => void>();
+  #listeners = new Set<(change: CacheChange<T>) => void>();
   #healthListeners = new Set<(failed: boolean) => void>();
   #syncWaiters = new Set<() => void>();
   #run: Promise<void> | null = null;
@@ -131,7 +137,8 @@ export class ListWatchCache<T> {
     for (const l of this.#healthListeners) l(false);
   }
 
-  onChange(listener: () => void): () => void {
+  /** Called after every change, with what changed (see CacheChange). */
+  onChange(listener: (change: CacheChange<T>) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
@@ -182,8 +189,8 @@ export class ListWatchCache<T> {
     });
   }
 
-  #changed(): void {
-    for (const l of this.#listeners) l();
+  #changed(change: CacheChange<T>): void {
+    for (const l of this.#listeners) l(change);
   }
 
   #settle(): void {
@@ -275,7 +282,7 @@ export class ListWatchCache<T> {
     this.#lastError = null;
     if (first) this.#kube.log.info('CACHE', `${this.spec.kind}: ${next.size} listed`);
     this.#settle();
-    this.#changed();
+    this.#changed({ type: 'reset' });
     return rv;
   }
 
@@ -358,9 +365,14 @@ export class ListWatchCache<T> {
         }
         const item = this.spec.trim(obj);
         const key = this.spec.key(item);
-        if (type === 'DELETED') this.#items.delete(key);
-        else this.#items.set(key, item);
-        this.#changed();
+        const previous = this.#items.get(key);
+        if (type === 'DELETED') {
+          this.#items.delete(key);
+          this.#changed({ type: 'delete', key, previous });
+        } else {
+          this.#items.set(key, item);
+          this.#changed({ type: 'set', key, item, previous });
+        }
       };
       const onDone = (err: unknown) => {
         const e = err as { statusCode?: number; name?: string } | null;
