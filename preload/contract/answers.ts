@@ -188,6 +188,9 @@ const deleteDeploymentResult = z.object({
   claim_kept: z.string().optional(),
 });
 
+const scaleDeploymentResult = z.object({ success, message: z.string(), namespace: z.string(), name: z.string(), replicas: int(), previous_replicas: int() });
+const restartDeploymentResult = z.object({ success, message: z.string(), namespace: z.string(), name: z.string(), restarted_at: z.string() });
+
 /** Ollama's /api/tags entry, every field of it kept (hence loose), with the app's fields beside. */
 const ollamaModel = z.looseObject({
   name: z.string(),
@@ -318,6 +321,8 @@ export const answers = {
   listDeployments: deploymentsResult,
   deploy: deployResult,
   deleteDeployment: deleteDeploymentResult,
+  scaleDeployment: scaleDeploymentResult,
+  restartDeployment: restartDeploymentResult,
   listModels: modelsResult,
   deleteModel: modelMessage,
   catalog: catalogResult,
@@ -356,6 +361,8 @@ void errorBodyMatches;
 export const handlerFailures: { [N in OperationName]?: number[] } = {
   deploy: [409],
   deleteDeployment: [404],
+  scaleDeployment: [404],
+  restartDeployment: [404],
   deleteModel: [404, 502],
   pullModel: [502],
   pullProgress: [404],

@@ -237,6 +237,25 @@ export interface DeleteDeploymentResult {
   claim_kept?: string;
 }
 
+export interface ScaleDeploymentResult {
+  success: true;
+  message: string;
+  namespace: string;
+  name: string;
+  replicas: number;
+  /** What spec.replicas was before. */
+  previous_replicas: number;
+}
+
+export interface RestartDeploymentResult {
+  success: true;
+  message: string;
+  namespace: string;
+  name: string;
+  /** The kubectl.kubernetes.io/restartedAt value written (ISO time). */
+  restarted_at: string;
+}
+
 /** A new deployment's name: also its Service's, which must start with a letter (DNS-1035). */
 export const deploymentName = dns1123Label.regex(/^[a-z]/, 'must start with a letter (the Service of the same name must be a DNS-1035 label)');
 
@@ -302,5 +321,17 @@ export const clusterOperations = {
     input: z.object({ deployment_name: dns1123Label, namespace: dns1123Label.optional(), keep_claim: z.boolean({ error: 'must be true or false' }).optional() }),
     rest: { method: 'POST', path: '/api/delete' },
     summary: 'Delete a model deployment and its Service',
+  }),
+  scaleDeployment: op<ScaleDeploymentResult>()({
+    /** `replicas`: the Deployment's spec.replicas (0 stops its pods and frees their GPUs). */
+    input: z.object({ namespace: dns1123Label, name: dns1123Label, replicas: z.number({ error: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 or more').max(100, 'must be at most 100') }),
+    rest: { method: 'POST', path: '/api/deployments/scale' },
+    summary: 'Set the replicas of a deployment (namespace/name)',
+  }),
+  restartDeployment: op<RestartDeploymentResult>()({
+    /** As `kubectl rollout restart`: the pod template's restartedAt annotation, so new pods replace the old. */
+    input: z.object({ namespace: dns1123Label, name: dns1123Label }),
+    rest: { method: 'POST', path: '/api/deployments/restart' },
+    summary: 'Restart the pods of a deployment (namespace/name) by a rollout',
   }),
 };

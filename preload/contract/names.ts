@@ -11,6 +11,8 @@ export const operationNames = [
   'listDeployments',
   'deploy',
   'deleteDeployment',
+  'scaleDeployment',
+  'restartDeployment',
   'listModels',
   'deleteModel',
   'catalog',

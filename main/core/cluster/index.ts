@@ -5,6 +5,7 @@ import type { CoreContext } from '../context.ts';
 import type { GpuFacts, OllamaFacts } from '../ports.ts';
 import { DEFAULT_REGISTRY_URL, registryManifests } from '../vram/index.ts';
 import { deleteDeployment } from './delete.ts';
+import { restartDeployment, scaleDeployment } from './scale.ts';
 import { deploy } from './deploy.ts';
 import { DeploymentProbes } from './deployment-probe.ts';
 import { LiveDeployments } from './live-deployments.ts';
@@ -12,7 +13,7 @@ import { liveGpuOf, pushGpuStatus } from './live-gpu.ts';
 import { GpuView } from './gpu.ts';
 import { healthCheck } from './health.ts';
 
-export type ClusterHandlers = Pick<Handlers, 'health' | 'gpuStatus' | 'estimateVram' | 'listDeployments' | 'deploy' | 'deleteDeployment'>;
+export type ClusterHandlers = Pick<Handlers, 'health' | 'gpuStatus' | 'estimateVram' | 'listDeployments' | 'deploy' | 'deleteDeployment' | 'scaleDeployment' | 'restartDeployment'>;
 
 export async function createClusterSide(ctx: CoreContext, ollama: OllamaFacts): Promise<{ handlers: ClusterHandlers; gpu: GpuFacts; close(): Promise<void> }> {
   const caches = new ClusterCaches(ctx.kube, ctx.events);
@@ -51,6 +52,8 @@ export async function createClusterSide(ctx: CoreContext, ollama: OllamaFacts): 
     },
     deploy: (input) => deploy(ctx, gpu, input),
     deleteDeployment: (input) => deleteDeployment(ctx, input),
+    scaleDeployment: (input) => scaleDeployment(ctx, input),
+    restartDeployment: (input) => restartDeployment(ctx, input),
   };
 
   // The tray and the UI learn of a lost or regained API server without polling health.
