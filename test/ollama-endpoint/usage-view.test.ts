@@ -5,7 +5,8 @@ import OpenAI from 'openai';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RankingResult } from '../../preload/contract/index.ts';
-import { startOllamaEndpoint, type OllamaEndpoint } from '../../main/ollama-endpoint/index.ts';
+import type { SettingsStore } from '../../main/core/settings.ts';
+import { followOllamaEndpointSetting, startOllamaEndpoint, type OllamaEndpoint } from '../../main/ollama-endpoint/index.ts';
 import { hasChromium, launchChromium, type Browser } from '../e2e/browser.ts';
 import { startStack, type Stack } from '../e2e/stack.ts';
 
@@ -53,5 +54,26 @@ describe.skipIf(!hasChromium)('the Usage view', { timeout: 60_000 }, () => {
     const route = page.locator('[data-test=endpoint-routes] tr[data-model="llama3.2:1b"]');
     expect(await route.textContent()).toContain('the shared Ollama');
     await page.screenshot({ path: '/tmp/kmm-usage-endpoint.png', fullPage: true });
+  });
+
+  it('Settings switches the endpoint on at the port given, as the desktop shell and serve follow it', async () => {
+    const settings = (stack.host.manager as unknown as { ctx: { settings: SettingsStore } }).ctx.settings;
+    const followed = followOllamaEndpointSetting({ settings, getCore: () => stack.host.manager.endpoint ?? null, env: {}, log: { info() {}, warn() {}, error() {} } });
+    try {
+      await followed.settled();
+      expect(followed.current()).toBeNull();
+      const port = 20000 + Math.floor(Math.random() * 20000);
+      await page.getByRole('tab', { name: 'Settings' }).click();
+      await page.locator('input[name=ollamaEndpointEnabled]').check();
+      await page.locator('input[name=ollamaEndpointPort]').fill(String(port));
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+      await followed.settled();
+      expect(followed.current()?.port).toBe(port);
+      const tags = (await (await fetch(`http://127.0.0.1:${port}/api/tags`)).json()) as { models: unknown[] };
+      expect(tags.models.length).toBeGreaterThan(0);
+    } finally {
+      await followed.close();
+    }
   });
 });
