@@ -3,6 +3,7 @@ import './zod-jitless.ts';
 import { createApp } from 'vue';
 import { createPinia } from 'pinia';
 import App from './App.vue';
+import { createAppRouter } from './router.ts';
 import './style.css';
 
-createApp(App).use(createPinia()).mount('#app');
+createApp(App).use(createPinia()).use(createAppRouter()).mount('#app');

@@ -3,7 +3,7 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { CatalogResult, ModelsResult, OllamaModel, PullProgress } from '../../preload/contract/index.ts';
 import { api, errorText, transport } from '../api/index.ts';
-import { poll } from './poll.ts';
+import { debounce, poll } from './poll.ts';
 
 const FINISHED = new Set(['success', 'error', 'cancelled']);
 export const isFinished = (p: PullProgress) => FINISHED.has(p.status);
@@ -17,6 +17,18 @@ export const useOllamaStore = defineStore('ollama', () => {
   const pullsError = ref<string | null>(null);
   const catalog = ref<CatalogResult | null>(null);
   const catalogError = ref<string | null>(null);
+  /** The last failed Ollama call (any view), cleared by the next one that answers: the header's truth. */
+  const failure = ref<{ message: string; at: Date } | null>(null);
+  const lastOk = ref<Date | null>(null);
+  function noteOk() {
+    failure.value = null;
+    lastOk.value = new Date();
+  }
+  /** Only Ollama's own unreachability (5xx, no answer) turns the status red; a 4xx is a bad request. */
+  function noteFailure(err: unknown) {
+    const status = (err as { status?: number }).status ?? 0;
+    if (status === 0 || status >= 500) failure.value = { message: errorText(err), at: new Date() };
+  }
 
   const pullList = computed(() => Object.values(pulls.value).sort((a, b) => b.started_at.localeCompare(a.started_at)));
   const active = computed(() => pullList.value.some((p) => !isFinished(p)));
@@ -28,8 +40,10 @@ export const useOllamaStore = defineStore('ollama', () => {
       models.value = result.models;
       route.value = result.route;
       modelsError.value = null;
+      noteOk();
     } catch (err) {
       modelsError.value = errorText(err);
+      noteFailure(err);
     } finally {
       modelsLoaded.value = true;
     }
@@ -84,6 +98,8 @@ export const useOllamaStore = defineStore('ollama', () => {
     void Promise.all([refreshModels(), refreshPulls(), refreshCatalog()]);
     stops = [
       transport.on('pullProgress', applyProgress),
+      // A new route, context or namespace: ask the Ollama it now points at, so the status is its answer.
+      transport.on('healthChanged', debounce(refreshModels, 300)),
       // Every second while a pull runs (the seed's rhythm), in case events are not arriving.
       poll(() => (active.value ? refreshPulls() : undefined), 1_000),
       poll(refreshModels, 15_000),
@@ -94,5 +110,5 @@ export const useOllamaStore = defineStore('ollama', () => {
     stops = [];
   }
 
-  return { models, route, modelsError, modelsLoaded, pulls, pullList, pullsError, active, installed, catalog, catalogError, refreshModels, refreshCatalog, refreshPulls, pull, cancelPull, deleteModel, start, stop };
+  return { models, route, modelsError, failure, lastOk, noteOk, noteFailure, modelsLoaded, pulls, pullList, pullsError, active, installed, catalog, catalogError, refreshModels, refreshCatalog, refreshPulls, pull, cancelPull, deleteModel, start, stop };
 });

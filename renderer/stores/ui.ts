@@ -1,22 +1,14 @@
-// Which view is open, and the model the Try panel starts with.
+// What the Try view starts with (a model, an Ollama), set from other views before opening it.
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-
-export const tabs = [
-  { id: 'deployments', label: 'Deployments' },
-  { id: 'models', label: 'Ollama models' },
-  { id: 'try', label: 'Try' },
-  { id: 'usage', label: 'Usage' },
-  { id: 'settings', label: 'Settings' },
-] as const;
-export type TabId = (typeof tabs)[number]['id'];
+import { useRouter } from 'vue-router';
 
 export const useUiStore = defineStore('ui', () => {
-  const tab = ref<TabId>('deployments');
   const tryModel = ref('');
+  const router = useRouter();
   function openTry(model: string) {
     tryModel.value = model;
-    tab.value = 'try';
+    void router.push('/try');
   }
-  return { tab, tryModel, openTry };
+  return { tryModel, openTry };
 });
