@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { selectors } from 'playwright-core';
+import { selectors, type Page } from 'playwright-core';
 import { launchDesktop, type DesktopApp } from '../electron/client.ts';
 import type { DesktopBuild } from './build.ts';
 
@@ -38,4 +38,9 @@ selectors.setTestIdAttribute('data-test');
 
 export function launch(build: DesktopBuild, home: Home, env: NodeJS.ProcessEnv = {}): Promise<DesktopApp> {
   return launchDesktop({ mainEntry: build.mainEntry, env: { ...home.env, ...env } });
+}
+
+/** Opens one of the app's views by its tab (a tab button, or a link in the header). */
+export async function openView(page: Page, label: string): Promise<void> {
+  await page.getByRole('tab', { name: label, exact: true }).or(page.getByRole('link', { name: label, exact: true })).first().click();
 }

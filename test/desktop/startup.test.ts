@@ -1,7 +1,7 @@
 // Start-up failures are shown, not swallowed: with no kubeconfig, an unreachable cluster or
 // a broken exec plugin the app opens its window, says what is wrong and what to do, keeps
-// the tray consistent and holds its single-instance lock visibly; a second launch focuses
-// the running window and exits.
+// the tray consistent and holds its single-instance lock visibly (a second launch:
+// single-instance.test.ts).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,7 +32,7 @@ describe.skipIf(!hasChromium)('desktop start-up', { timeout: 30_000 }, () => {
   }, 60_000);
 
   afterAll(async () => {
-    for (const a of apps) await a.close();
+    await Promise.all(apps.map((a) => a.close()));
     await sim?.close();
     for (const h of homes) h.remove();
     build?.remove();
@@ -67,25 +67,6 @@ describe.skipIf(!hasChromium)('desktop start-up', { timeout: 30_000 }, () => {
     const picked = (await app.state()).records.find((r) => r.kind === 'dialog.showOpenDialog');
     expect((picked?.options as { properties: string[] }).properties).toContain('openFile');
     await app.waitFor('the tray to show the GPUs', (st) => /GPUs?: .* allocated/.test(st.trays[0]?.tooltip ?? '') && st);
-  });
-
-  it('a second launch focuses the running window and exits', async () => {
-    const h = home();
-    sim.kube.writeKubeconfig(h.kubeconfig);
-    const first = await start(h);
-    await first.page();
-    // Closing the window hides it: the app stays in the tray.
-    expect((await first.post<{ closed: boolean }>('/window/close')).closed).toBe(false);
-    const hidden = await first.state();
-    expect(hidden.windows.find((w) => !w.destroyed)?.visible).toBe(false);
-
-    const second = await start(h);
-    expect(await second.exited).toBe(0);
-    const shown = await first.waitFor('the window to come back', (st) => st.windows.find((w) => !w.destroyed && w.visible && w.focused));
-    expect(shown.focuses).toBeGreaterThan(hidden.windows.find((w) => !w.destroyed)!.focuses);
-    expect((await first.state()).records.some((r) => r.kind === 'app.second-instance')).toBe(true);
-    await first.close();
-    expect(await first.exited).toBe(0);
   });
 
   it('an unreachable cluster: the window says the cluster cannot be reached and what to do', async () => {

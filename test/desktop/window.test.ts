@@ -10,7 +10,7 @@ import type { DesktopApp } from '../electron/client.ts';
 import { startSimCluster, type SimCluster } from '../sim/index.ts';
 import { hasChromium } from '../e2e/browser.ts';
 import { buildDesktop, type DesktopBuild } from './build.ts';
-import { launch, makeHome, type Home } from './harness.ts';
+import { launch, makeHome, openView, type Home } from './harness.ts';
 
 const DEPLOY_MODEL = 'llama3.2:1b';
 const DEPLOY_NAME = 'desktop-llama';
@@ -100,7 +100,7 @@ describe.skipIf(!hasChromium)('the desktop app against the simulated cluster', {
   });
 
   it('saves Settings over the bridge (plain data, not a Vue Proxy)', async () => {
-    await page.getByRole('tab', { name: 'Settings' }).click();
+    await openView(page, 'Settings');
     const image = page.locator('input[name=deployImage]');
     await expect.poll(() => image.inputValue()).not.toBe('');
     await image.fill('ollama/ollama:0.12.6');

@@ -542,7 +542,7 @@ export class BrowserWindow extends EventEmitter {
 
   /** For the control channel. */
   snapshot() {
-    return { id: this.id, ipcBinding: this.webContents.ipcBinding, url: this.webContents.getURL(), title: this.#title, visible: this.#visible, focused: this.#focused, destroyed: this.#destroyed, shows: this.shows, focuses: this.focuses, options: this.options };
+    return { id: this.id, ipcBinding: this.webContents.ipcBinding, loaded: !this.webContents.isLoading(), url: this.webContents.getURL(), title: this.#title, visible: this.#visible, focused: this.#focused, destroyed: this.#destroyed, shows: this.shows, focuses: this.focuses, options: this.options };
   }
 
   static snapshots() {

@@ -14,7 +14,7 @@ export interface StandinState {
   ready: boolean;
   hasLock: boolean;
   cdpUrl: string | null;
-  windows: { id: number; ipcBinding: string; url: string; title: string; visible: boolean; focused: boolean; destroyed: boolean; shows: number; focuses: number; options: Record<string, unknown> }[];
+  windows: { id: number; ipcBinding: string; loaded: boolean; url: string; title: string; visible: boolean; focused: boolean; destroyed: boolean; shows: number; focuses: number; options: Record<string, unknown> }[];
   trays: { tooltip: string; title: string; destroyed: boolean; menu: { label: string; type: string; checked: boolean; enabled: boolean }[] | null; tooltips: string[] }[];
   records: { at: number; kind: string; [k: string]: unknown }[];
 }
@@ -47,8 +47,8 @@ export async function launchDesktop(opts: LaunchOptions): Promise<DesktopApp> {
   const dir = mkdtempSync(join(tmpdir(), 'kmm-standin-ctl-'));
   const controlFile = join(dir, 'control.json');
   const child: ChildProcess = spawn(process.execPath, ['--import', REGISTER, opts.mainEntry, ...(opts.args ?? [])], {
-    env: { ...opts.env, ELECTRON_STANDIN_CONTROL: controlFile },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...opts.env, ELECTRON_STANDIN_CONTROL: controlFile, ELECTRON_STANDIN_EXIT_WITH_STDIN: '1' },
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   let out = '';
   child.stdout!.on('data', (c) => (out += c));
@@ -93,10 +93,13 @@ export async function launchDesktop(opts: LaunchOptions): Promise<DesktopApp> {
       }
     },
     async page() {
-      const s: StandinState = await app.waitFor('a loaded window', (st) => (st.cdpUrl && st.windows.some((w) => !w.destroyed && w.url.startsWith('file:')) ? st : null));
+      // Loaded: its first load event has fired (and with it ready-to-show).
+      const s: StandinState = await app.waitFor('a loaded window', (st) => (st.cdpUrl && st.windows.some((w) => !w.destroyed && w.loaded && w.url.startsWith('file:')) ? st : null));
       cdp ??= await chromium.connectOverCDP(s.cdpUrl!);
-      const want = s.windows.find((w) => !w.destroyed && w.url.startsWith('file:'))!.url;
-      const page = cdp.contexts().flatMap((c) => c.pages()).find((p) => p.url() === want);
+      const want = s.windows.find((w) => !w.destroyed && w.loaded && w.url.startsWith('file:'))!.url;
+      // The page may have moved on within its document (a hash route) since the state was read.
+      const doc = (url: string) => url.split('#')[0];
+      const page = cdp.contexts().flatMap((c) => c.pages()).find((p) => doc(p.url()) === doc(want));
       if (!page) throw new Error(`no page at ${want}`);
       return page;
     },

@@ -79,6 +79,11 @@ export function startControl(): void {
       }
     });
   });
+  // Not Electron's: a test that dies (its end of stdin closes) takes its app and Chromium with it.
+  if (process.env.ELECTRON_STANDIN_EXIT_WITH_STDIN === '1') {
+    process.stdin.on('data', () => {});
+    process.stdin.on('end', () => app.exit(1));
+  }
   // Electron runs until it quits: this server keeps the process alive as its loop would.
   server.listen(0, '127.0.0.1', () => {
     const addr = server.address() as { port: number };
