@@ -88,7 +88,7 @@ async function main(): Promise<void> {
     port: flags.port,
     getHandlers: () => host.handlers,
     events: host.events,
-    token: settings.restToken(env),
+    token: () => settings.restToken(env),
     staticDir: RENDERER,
     allowedHosts: [...(flags['allow-host'] ?? []), ...serviceHostNames(env)],
     allowedOrigins: () => [...flags.origins, ...settings.get().allowedOrigins],

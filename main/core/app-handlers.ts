@@ -1,9 +1,9 @@
 // Handlers of the app's own operations: settings and the kubeconfig's contexts.
 import type { Handlers } from '../../preload/contract/index.ts';
-import { badRequest } from './errors.ts';
+import { AppError, badRequest } from './errors.ts';
 import type { CoreContext } from './context.ts';
 
-export function createAppHandlers(ctx: CoreContext): Pick<Handlers, 'getSettings' | 'updateSettings' | 'listContexts' | 'startupStatus' | 'retryStartup'> {
+export function createAppHandlers(ctx: CoreContext): Pick<Handlers, 'getSettings' | 'updateSettings' | 'listContexts' | 'startupStatus' | 'retryStartup' | 'rotateRestToken'> {
   // A core that exists has started; main/core/startup.ts answers these while it has not.
   const started = async () => ({ success: true as const, state: 'ready' as const, error: null, hints: [], kubeconfig: ctx.kube.source });
   return {
@@ -20,6 +20,13 @@ export function createAppHandlers(ctx: CoreContext): Pick<Handlers, 'getSettings
       const settings = ctx.settings.update(patch);
       ctx.log.info('SETTINGS', `changed ${Object.keys(patch).join(', ') || 'nothing'}`);
       return { success: true, settings };
+    },
+
+    rotateRestToken: async () => {
+      if (ctx.env.MODEL_MANAGER_TOKEN) throw new AppError(409, 'the REST token comes from MODEL_MANAGER_TOKEN: change that variable and restart instead');
+      const token = ctx.settings.rotateRestToken();
+      ctx.log.info('SETTINGS', 'REST token rotated');
+      return { success: true, token, message: 'REST token rotated: the old one and the sessions it opened no longer work' };
     },
 
     listContexts: async () => ({

@@ -20,6 +20,7 @@ export interface KeyValueStore {
 
 export class SettingsStore {
   readonly #kv: KeyValueStore;
+  #token: string | undefined;
   readonly #listeners = new Set<(next: Settings, changed: (keyof Settings)[]) => void>();
 
   constructor(kv: KeyValueStore) {
@@ -55,16 +56,18 @@ export class SettingsStore {
     return () => this.#listeners.delete(listener);
   }
 
-  /** The REST token: MODEL_MANAGER_TOKEN, else one generated once and kept. */
+  /** The REST token: MODEL_MANAGER_TOKEN, else one generated once and kept (read once: servers ask per request). */
   restToken(env: NodeJS.ProcessEnv = process.env): string {
     if (env.MODEL_MANAGER_TOKEN) return env.MODEL_MANAGER_TOKEN;
-    return (this.#kv.get('restToken') as Stored['restToken']) || this.rotateRestToken();
+    this.#token ??= (this.#kv.get('restToken') as Stored['restToken']) || this.rotateRestToken();
+    return this.#token;
   }
 
-  /** A new random token replaces the kept one (the old one opens nothing once servers restart with it). */
+  /** A new random token replaces the kept one; servers reading restToken() per request take it at once. */
   rotateRestToken(): string {
     const token = randomBytes(24).toString('base64url');
     this.#kv.set('restToken', token);
+    this.#token = token;
     return token;
   }
 }

@@ -57,8 +57,8 @@ export function originAllowed(req: IncomingMessage): boolean {
 export type Credentials = 'ok' | 'none' | 'wrong';
 
 export class TokenCheck {
-  readonly #token: Buffer;
-  readonly sessions = new Sessions();
+  #token: Buffer;
+  #sessions = new Sessions();
   readonly cookieName: string;
 
   constructor(token: string, port: number) {
@@ -66,6 +66,17 @@ export class TokenCheck {
     this.#token = Buffer.from(token);
     // Cookies ignore ports: one name per port keeps two local servers from clobbering each other.
     this.cookieName = `kmm_session_${port}`;
+  }
+
+  get sessions(): Sessions {
+    return this.#sessions;
+  }
+
+  /** A rotated token: the old one opens nothing from now on, and neither do the sessions it opened. */
+  useToken(token: string): void {
+    if (!token || safeEqual(Buffer.from(token), this.#token)) return;
+    this.#token = Buffer.from(token);
+    this.#sessions = new Sessions();
   }
 
   tokenMatches(candidate: string | null | undefined): boolean {

@@ -26,8 +26,8 @@ export interface RestServerOptions {
   /** Called per request, so a rebuilt ModelManager is used at once. */
   getHandlers: () => Handlers;
   events: EventSource;
-  /** Every /api/ route but GET /api/health needs it (bearer or the cookie `/?token=` sets). */
-  token: string;
+  /** Every /api/ route but GET /api/health needs it (bearer or the cookie a login sets); a function is read per request, so a rotated token applies at once. */
+  token: string | (() => string);
   /** The built renderer (out/renderer); null or missing: a page that says to build it. */
   staticDir?: string | null;
   /** More Host names to answer to, besides loopback names and the bound host. */
@@ -73,7 +73,8 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
   let port = options.port;
   let tokens: TokenCheck;
   let openApi: Record<string, unknown> | null = null;
-  if (!isLoopbackHost(host) && weakToken(options.token)) {
+  const currentToken = typeof options.token === 'function' ? options.token : () => options.token as string;
+  if (!isLoopbackHost(host) && weakToken(currentToken())) {
     throw new Error(`refusing to serve on ${host} with a weak token (fewer than 24 characters or 10 different ones): anyone who can reach this machine could guess it; unset MODEL_MANAGER_TOKEN to get a generated one`);
   }
 
@@ -106,6 +107,7 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
     } catch {
       throw new AppError(400, 'the request URL is not valid');
     }
+    tokens.useToken(currentToken());
     if (!hostAllowed(req.headers.host, { boundHost: host, allowedHosts: options.allowedHosts })) {
       throw new AppError(403, 'this server answers only to its own host name (Host header refused)');
     }
@@ -226,7 +228,7 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
     });
   });
   port = (server.address() as AddressInfo).port;
-  tokens = new TokenCheck(options.token, port);
+  tokens = new TokenCheck(currentToken(), port);
   const urlHost = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${urlHost}:${port}`;
   log.info('REST', `listening on ${url}`);

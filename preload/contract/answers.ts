@@ -336,6 +336,7 @@ export const answers = {
   resetUsage: z.object({ success, message: z.string() }),
   getSettings: settingsResult,
   updateSettings: settingsResult,
+  rotateRestToken: z.object({ success, token: z.string(), message: z.string() }),
   listContexts: contextsResult,
   ollamaEndpointRoutes: endpointRoutesResult,
 } satisfies { [N in OperationName]?: z.ZodType };

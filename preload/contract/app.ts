@@ -78,6 +78,12 @@ export const appOperations = {
     rest: { method: 'POST', path: '/api/settings' },
     summary: 'Change settings; a new context or namespace reconnects',
   }),
+  /** The new token is in the answer: the caller needs it (the old one, and the sessions it opened, stop working). */
+  rotateRestToken: op<{ success: true; token: string; message: string }>()({
+    input: empty,
+    rest: { method: 'POST', path: '/api/settings/rotate-token' },
+    summary: 'Replace the REST token with a new random one; the old one and its sessions stop working at once',
+  }),
   listContexts: op<ContextsResult>()({
     input: empty,
     rest: { method: 'GET', path: '/api/contexts' },

@@ -27,6 +27,7 @@ export const operationNames = [
   'resetUsage',
   'getSettings',
   'updateSettings',
+  'rotateRestToken',
   'listContexts',
   'startupStatus',
   'retryStartup',

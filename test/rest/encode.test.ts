@@ -57,7 +57,7 @@ describe('compression and ETags', () => {
     const first = await fetch(`http://127.0.0.1:${server.port}/api/deployments`, { headers: auth });
     const etag = first.headers.get('etag')!;
     expect(etag).toMatch(/^"[\w-]+"$/);
-    expect((await first.json()).count).toBe(3000);
+    expect(((await first.json()) as { count: number }).count).toBe(3000);
     const same = await raw(server.port, '/api/deployments', { ...auth, 'if-none-match': etag, 'accept-encoding': 'br' });
     expect(same.status).toBe(304);
     expect(same.body.length).toBe(0);
