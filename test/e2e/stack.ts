@@ -33,6 +33,8 @@ export interface Stack {
   server: RestServer;
   /** The core as the Electron shell sees it (handlers and events). */
   host: ManagerHost;
+  /** The simulated cluster behind it (fault switches, per-pod Ollamas). */
+  sim: SimCluster;
   /** Calls the REST API as a script would (bearer token). */
   get<T>(path: string): Promise<T>;
   post(path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }>;
@@ -68,6 +70,7 @@ export async function startStack(opts: { kubeconfig?: (sim: SimCluster) => strin
     token,
     server: srv,
     host: liveHost,
+    sim,
     async get<T>(path: string) {
       const res = await fetch(`${srv.url}${path}`, { headers: auth });
       if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);

@@ -139,7 +139,7 @@ export class DeploymentProbes {
         const completed = Number(line.completed ?? 0);
         if (typeof line.error === 'string') return { status: `pull failed: ${line.error}`, completed_gb: 0, total_gb: 0, percent: 0 };
         if (total > 0) {
-          last = { status: String(line.status ?? 'pulling'), completed_gb: round2(completed / 1e9), total_gb: round2(total / 1e9), percent: Math.floor((completed / total) * 100) };
+          last = { status: String(line.status ?? 'pulling'), completed_gb: round2(bytesToGb(completed)), total_gb: round2(bytesToGb(total)), percent: Math.floor((completed / total) * 100) };
           // The layer still downloading: that is the progress.
           if (completed < total) return last;
         } else if (line.status === 'success') return { status: 'pulled, loading', completed_gb: last?.total_gb ?? 0, total_gb: last?.total_gb ?? 0, percent: 100 };
