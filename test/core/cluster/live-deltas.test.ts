@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { DeploymentInfo, DeploymentsDelta, GpuStatusResult } from '../../../preload/contract/index.ts';
 import { listDeployments } from '../../../main/core/cluster/deployment-list.ts';
+import type { GpuView } from '../../../main/core/cluster/gpu.ts';
 import { DELTA_EVERY_MS } from '../../../main/core/cluster/live-deployments.ts';
 import { startKubeSim, type KubeSim } from '../../sim/index.ts';
 import { kubectl } from '../../sim/kube/kubectl.ts';
@@ -156,7 +157,7 @@ it('a snapshot plus the deltas folded over it equals a fresh listing after rando
       // Settled: the cluster stops changing, then the folded copy must equal a fresh listing.
       await until(`folded view equals a fresh listing (seed ${seed}: ${log.join('; ')})`, async () => {
         const fresh = await side.handlers.listDeployments({});
-        const fromScratch = listDeployments(side.gpu.caches.deployments.values(), side.gpu.caches.pods.values());
+        const fromScratch = listDeployments((side.gpu as GpuView).caches.deployments.values(), (side.gpu as GpuView).caches.pods.values());
         const folded = sorted([...folder.items.values()]);
         const same = JSON.stringify(folded) === JSON.stringify(sorted(fresh.models)) && JSON.stringify(folded) === JSON.stringify(sorted(fromScratch));
         return same && fresh.seq === folder.seq;
