@@ -21,7 +21,8 @@ describe('the ollama npm client through the endpoint', () => {
     expect(list.models.map((m) => m.name).sort()).toEqual(['llama3.2:1b', 'nomic-embed-text:latest', 'qwen2.5:0.5b']);
     const show = await ollama.show({ model: 'llama3.2:1b' });
     expect(show.details.family).toBe('llama');
-    expect(show.model_info['general.architecture']).toBe('llama');
+    // Typed as a Map, sent as a JSON object.
+    expect((show.model_info as unknown as Record<string, unknown>)['general.architecture']).toBe('llama');
   });
 
   it('counts generate, chat (whole and streamed) and embed once each, with their tokens and user agent', async () => {
@@ -32,14 +33,14 @@ describe('the ollama npm client through the endpoint', () => {
 
     const g = await ollama.generate({ model: 'llama3.2:1b', prompt: 'Why is the sky blue?' });
     expect(g.done).toBe(true);
-    expect(g.response.length).toBeGreaterThan(10);
+    expect(g.response!.length).toBeGreaterThan(10);
     prompt += g.prompt_eval_count;
     completion += g.eval_count;
 
     const pieces: string[] = [];
     let last: { prompt_eval_count: number; eval_count: number } | null = null;
     for await (const part of await ollama.generate({ model: 'llama3.2:1b', prompt: 'Tell me about GPUs', stream: true })) {
-      pieces.push(part.response);
+      pieces.push(part.response ?? '');
       if (part.done) last = part;
     }
     expect(pieces.length).toBeGreaterThan(3); // token by token, not one lump
@@ -102,5 +103,14 @@ describe('the ollama npm client through the endpoint', () => {
     expect(await res.text()).toBe('404 page not found');
     const version = await ollama.version();
     expect(version.version).toBe(w.sim.ollama.runtime.version);
+  });
+
+  it("an in-app try counts Ollama's tokens too (it names no client)", async () => {
+    const before = storedUsage(w.sim);
+    const r = await w.manager.handlers.generate({ model: 'qwen2.5:0.5b', prompt: 'tried in the app' });
+    const after = await until(() => storedUsage(w.sim), (s) => (s.counts['qwen2.5:0.5b'] ?? 0) === (before.counts['qwen2.5:0.5b'] ?? 0) + 1);
+    const was = before.tokens['qwen2.5:0.5b'] ?? { prompt_tokens: 0, completion_tokens: 0 };
+    expect(after.tokens['qwen2.5:0.5b']).toEqual({ prompt_tokens: was.prompt_tokens + r.metrics.prompt_eval_count, completion_tokens: was.completion_tokens + r.metrics.eval_count });
+    expect(after.clients).toEqual(before.clients);
   });
 });

@@ -1,6 +1,6 @@
 // The Ollama side of the core: reaching Ollama (routes), its models, pulls, tries and the
 // catalogue, as contract handlers, plus the facts the cluster side asks of Ollama.
-import type { Handlers } from '../../../preload/contract/index.ts';
+import type { GenerateResult, Handlers } from '../../../preload/contract/index.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { CoreContext } from '../context.ts';
 import type { GpuFacts, OllamaFacts } from '../ports.ts';
@@ -9,6 +9,7 @@ import { OllamaClient } from './client.ts';
 import { generate, generateStream } from './generate.ts';
 import { deleteModel, listModels, OllamaLists, ollamaFacts } from './models.ts';
 import { PullManager, type PullOptions } from './pulls.ts';
+import type { UseDetails } from '../usage/doc.ts';
 
 type OllamaHandlers = Pick<
   Handlers,
@@ -23,14 +24,14 @@ export interface OllamaSide {
   close(): Promise<void>;
 }
 
-export async function createOllamaSide(ctx: CoreContext, gpu: GpuFacts, usage: { track(model: string): Promise<unknown> }): Promise<OllamaSide> {
+export async function createOllamaSide(ctx: CoreContext, gpu: GpuFacts, usage: { track(model: string, use?: UseDetails): Promise<unknown> }): Promise<OllamaSide> {
   return createOllamaSideWith(ctx, gpu, usage, {});
 }
 
 export async function createOllamaSideWith(
   ctx: CoreContext,
   gpu: GpuFacts,
-  usage: { track(model: string): Promise<unknown> },
+  usage: { track(model: string, use?: UseDetails): Promise<unknown> },
   opts: Partial<PullOptions>,
 ): Promise<OllamaSide> {
   const { log, events } = ctx;
@@ -55,11 +56,12 @@ export async function createOllamaSideWith(
    * Usage counts only what Ollama answered with success, and only an answer to a prompt (an
    * empty one just loads the model); a failure to count does not undo the answer.
    */
-  const count = async (model: string, prompt: string) => {
+  const count = async (model: string, prompt: string, result: GenerateResult) => {
     lists.invalidate(); // a try loads the model: /api/ps changed
     if (prompt === '') return;
     try {
-      await usage.track(model);
+      // With Ollama's token counts, as the Ollama endpoint counts its clients' uses.
+      await usage.track(model, { prompt_tokens: result.metrics.prompt_eval_count, completion_tokens: result.metrics.eval_count });
     } catch (err) {
       log.warn('USAGE', `could not count use of ${model}: ${(err as Error).message}`);
     }
@@ -103,12 +105,12 @@ export async function createOllamaSideWith(
     },
     async generate({ model, prompt }) {
       const result = await generate(client, model, prompt);
-      await count(model, prompt);
+      await count(model, prompt, result);
       return result;
     },
     async generateStream({ model, prompt, stream_id }) {
       const result = await generateStream(client, events, model, prompt, stream_id);
-      await count(model, prompt);
+      await count(model, prompt, result);
       return result;
     },
   };

@@ -7,8 +7,8 @@
 // data["reset_at"]     "1764201600000"             ms of the last reset; increments accepted
 //                                                  before it are dropped, not counted
 // data["tokens.json"]  {"llama3.1:8b": {"prompt_tokens": 26, "completion_tokens": 259}}
-//                                                  tokens per model, from Ollama's metrics (only
-//                                                  uses that reported them: the Ollama endpoint's)
+//                                                  tokens per model, from Ollama's metrics (the
+//                                                  uses that reported them: the endpoint's, tries)
 // data["clients.json"] {"ollama-js/0.6.3 (x64 linux Node.js/v24.1.0)": {"requests": 3,
 //                      "prompt_tokens": 78, "completion_tokens": 700}}   the same per client
 //                                                  (User-Agent), at most MAX_CLIENTS of them

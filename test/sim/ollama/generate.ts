@@ -121,7 +121,7 @@ export async function handleGenerate(ctx: SimContext, kind: Kind, req: IncomingM
   const stream = startNdjson(res);
   armStreamDisconnect(ctx.faults, res);
   const chunks = [...thoughts.map((p) => textFields(kind, '', p)), ...pieces.map((p) => textFields(kind, p, ''))];
-  const cancelled = () => ctx.state.cancelledStreams.set(installed.name, (ctx.state.cancelledStreams.get(installed.name) ?? 0) + 1);
+  const cancelled = () => void ctx.state.cancelledStreams.set(installed.name, (ctx.state.cancelledStreams.get(installed.name) ?? 0) + 1);
   for (const fields of chunks) {
     if (!stream.write({ model: raw, created_at: now(), ...fields, done: false })) return cancelled();
     await sleep(ctx.tokenIntervalMs, signal);
