@@ -22,7 +22,8 @@ function deployment(name: string, ns: string, containers: unknown[], replicas = 
 
 describe.skipIf(!kubectlPath)(`kubectl workflows (${kubectlPath ?? 'not on PATH: skipped'})`, () => {
   beforeAll(async () => {
-    sim = await startKubeSim({ readyDelayMs: 100, quiet: true });
+    // Pods take 300 ms to be ready, so a rollout of 3 lasts about a second: long enough for kubectl to watch it.
+    sim = await startKubeSim({ readyDelayMs: 300, quiet: true });
     dir = mkdtempSync(join(tmpdir(), 'kube-sim-kubectl-wf-'));
     kubeconfig = join(dir, 'kubeconfig');
     sim.writeKubeconfig(kubeconfig);
@@ -77,5 +78,24 @@ describe.skipIf(!kubectlPath)(`kubectl workflows (${kubectlPath ?? 'not on PATH:
     expect(Date.now() - t0).toBeGreaterThan(500);
     const left = await raw(sim, '/api/v1/namespaces/team-a/pods?labelSelector=app%3Dkc-fg');
     expect(left.json.items).toHaveLength(0);
+  });
+
+  // kubectl's rollout status reads the Deployment's status as pkg/controller/deployment/rolling.go writes it.
+  test('set image, then rollout status follows the RollingUpdate to "successfully rolled out"', async () => {
+    const c = await raw(sim, '/apis/apps/v1/namespaces/team-a/deployments', { method: 'POST', body: deployment('kc-roll', 'team-a', [{ name: 'main', image: 'nginx:1.27.3' }], 3) });
+    expect(c.status).toBe(201);
+    const first = await k('rollout', 'status', 'deployment/kc-roll', '-n', 'team-a', '--timeout=20s');
+    expect(first.code, first.stderr).toBe(0);
+    const si = await k('set', 'image', 'deployment/kc-roll', '-n', 'team-a', 'main=nginx:1.27.4');
+    expect(si.code, si.stderr).toBe(0);
+    const r = await k('rollout', 'status', 'deployment/kc-roll', '-n', 'team-a', '--timeout=20s');
+    expect(r.code, r.stderr).toBe(0);
+    // maxSurge 25% of 3 rounds up to 1 and maxUnavailable down to 0: one new pod at a time, so kubectl
+    // sees new and old replicas together (a controller replacing all at once shows neither line).
+    expect(r.stdout).toMatch(/Waiting for deployment "kc-roll" rollout to finish: ([12] out of 3 new replicas have been updated|[12] old replicas are pending termination)\.\.\./);
+    expect(r.stdout.trim().split('\n').pop()).toBe('deployment "kc-roll" successfully rolled out');
+    const h = await k('rollout', 'history', 'deployment/kc-roll', '-n', 'team-a');
+    expect(h.code, h.stderr).toBe(0);
+    expect(h.stdout).toMatch(/REVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>/);
   });
 });

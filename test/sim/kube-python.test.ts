@@ -22,7 +22,7 @@ async function scenario(script: string, env: Record<string, string> = {}) {
 
 describe.skipIf(!available)('python3-kubernetes against the simulator', () => {
   beforeAll(async () => {
-    ollama = await startOllamaSim({ quiet: true });
+    ollama = await startOllamaSim({});
     sim = await startKubeSim({ readyDelayMs: 100, quiet: true, ollamaUrl: ollama.url });
     dir = mkdtempSync(join(tmpdir(), 'kube-sim-python-'));
     kubeconfig = join(dir, 'kubeconfig');
@@ -66,5 +66,14 @@ describe.skipIf(!available)('python3-kubernetes against the simulator', () => {
     const rep = await scenario('service_proxy.py');
     expect(rep.version).toMatch(/^\d+\.\d+/);
     expect(Array.isArray(rep.models)).toBe(true);
+  });
+
+  // pkg/controller/deployment/rolling.go (reconcileNewReplicaSet, reconcileOldReplicaSets) and
+  // util/deployment_util.go (ResolveFenceposts: surge rounds up, unavailable down).
+  test('a RollingUpdate keeps within maxSurge / maxUnavailable, old and new pods side by side, to ready', async () => {
+    const rep = await scenario('rollout.py');
+    expect(rep.maxPods).toBe(5);
+    expect(rep.minAvailable).toBeGreaterThanOrEqual(3);
+    expect(rep.sideBySide.length).toBeGreaterThan(0);
   });
 });

@@ -1,7 +1,7 @@
 // The deployment and replicaset controllers and the garbage collector, small:
 // a Deployment owns one ReplicaSet per pod template (named <deploy>-<pod-template-hash>),
-// the current one is scaled to spec.replicas and older ones to 0 (so a template change
-// replaces pods at once, like strategy Recreate), pods are <rs>-<5 chars>, and statuses
+// rolled from the old ones to the new one by the strategy (rollout.ts: RollingUpdate with
+// maxSurge/maxUnavailable, or Recreate), pods are <rs>-<5 chars>, and statuses
 // roll up pod readiness. A ReplicaSet no Deployment owns (orphaned) keeps its pods by itself.
 // Pods are deleted gracefully (deletion.ts); dependents of deleted owners are gc.ts's work.
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -13,6 +13,7 @@ import { resourceFor } from './resources.ts';
 import { randomSuffix, templateHash } from './names.ts';
 import type { Kubelet } from './kubelet.ts';
 import { deleteObj } from './deletion.ts';
+import { fenceposts, maxUnavailable, rolloutStep } from './rollout.ts';
 
 const deployments = resourceFor('deployments');
 const replicasets = resourceFor('replicasets');
@@ -24,14 +25,6 @@ function isReady(pod: KObj): boolean {
 
 function ownerOf(o: KObj, kind: string): string | undefined {
   return (o.metadata.ownerReferences ?? []).find((r) => r.kind === kind && r.controller)?.name;
-}
-
-function maxUnavailable(d: KObj, replicas: number): number {
-  if (d.spec?.strategy?.type === 'Recreate') return 0;
-  const v = d.spec?.strategy?.rollingUpdate?.maxUnavailable ?? '25%';
-  if (typeof v === 'number') return v;
-  const m = /^(\d+)%$/.exec(String(v));
-  return m ? Math.floor((replicas * Number(m[1])) / 100) : Number(v) || 0;
 }
 
 /** Keeps lastTransitionTime when a condition's status did not change. */
@@ -126,19 +119,23 @@ export class DeploymentController {
     const desired: number = d.spec?.replicas ?? 1;
     const all = this.dependentsOf(d, 'replicasets');
     let current = all.find((rs) => rs.metadata.name === rsName);
-    const revisions = all.map((rs) => Number(rs.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0));
-    const revision = current
-      ? Number(current.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 1)
-      : Math.max(0, ...revisions) + 1;
-    if (!d.spec?.paused) {
-      if (!current) {
+    const olds = all.filter((rs) => rs !== current && !rs.metadata.deletionTimestamp)
+      .sort((a, b) => String(a.metadata.creationTimestamp).localeCompare(String(b.metadata.creationTimestamp)));
+    const revOf = (rs: KObj) => Number(rs.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0);
+    // The new ReplicaSet's revision is one above the old ones' (also when an old template comes back).
+    const revision = Math.max(0, ...olds.map(revOf)) + 1;
+    const { surge } = fenceposts(d, desired);
+    const oldPodsLeft = olds.reduce((n, rs) => n + this.dependentsOf(rs, 'pods').length, 0);
+    const step = rolloutStep(d, desired, current, olds, oldPodsLeft);
+    if (!d.spec?.paused && !current?.metadata.deletionTimestamp) {
+      if (!current && step.newReplicas !== undefined) {
         const labels = { ...(template.metadata?.labels ?? {}), 'pod-template-hash': hash };
         const rs: KObj = {
           metadata: {
             name: rsName, namespace: ns, labels,
             annotations: {
               'deployment.kubernetes.io/desired-replicas': String(desired),
-              'deployment.kubernetes.io/max-replicas': String(desired + Math.ceil(desired / 4)),
+              'deployment.kubernetes.io/max-replicas': String(desired + surge),
               'deployment.kubernetes.io/revision': String(revision),
             },
             ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name, uid: d.metadata.uid!, controller: true, blockOwnerDeletion: true }],
@@ -146,7 +143,7 @@ export class DeploymentController {
             ...(instant ? { creationTimestamp: d.metadata.creationTimestamp } : {}),
           },
           spec: {
-            replicas: desired,
+            replicas: step.newReplicas,
             minReadySeconds: d.spec?.minReadySeconds ?? 0,
             selector: { matchLabels: { ...(d.spec?.selector?.matchLabels ?? {}), 'pod-template-hash': hash } },
             template: { metadata: { ...clone(template.metadata ?? {}), labels }, spec: clone(template.spec ?? {}) },
@@ -155,17 +152,23 @@ export class DeploymentController {
         };
         current = this.store.create(replicasets, rs);
         if (!instant) this.log(`[SIM] deployment ${ns}/${name}: new replicaset ${rsName} (revision ${revision})`);
-      } else if (current.spec.replicas !== desired) {
+      } else if (current && step.newReplicas !== undefined && (current.spec.replicas !== step.newReplicas || revOf(current) !== revision ||
+          current.metadata.annotations?.['deployment.kubernetes.io/desired-replicas'] !== String(desired))) {
         const rs = clone(current);
-        rs.spec.replicas = desired;
-        rs.metadata.annotations = { ...(rs.metadata.annotations ?? {}), 'deployment.kubernetes.io/desired-replicas': String(desired) };
+        rs.spec.replicas = step.newReplicas;
+        rs.metadata.annotations = { ...(rs.metadata.annotations ?? {}),
+          'deployment.kubernetes.io/desired-replicas': String(desired),
+          'deployment.kubernetes.io/max-replicas': String(desired + surge),
+          'deployment.kubernetes.io/revision': String(revision) };
         current = this.store.update(replicasets, rs);
       }
-      for (const old of all) {
-        if (old.metadata.name === rsName || old.spec?.replicas === 0) continue;
+      for (const old of olds) {
+        const want = step.old.get(old.metadata.name!) ?? 0;
+        if (old.spec?.replicas === want) continue;
         const rs = clone(old);
-        rs.spec.replicas = 0;
+        rs.spec.replicas = want;
         this.store.update(replicasets, rs);
+        this.log(`[SIM] deployment ${ns}/${name}: scaled old replicaset ${old.metadata.name} to ${want}`);
       }
     }
     const sets = this.dependentsOf(d, 'replicasets');
