@@ -188,6 +188,28 @@ const deleteDeploymentResult = z.object({
   claim_kept: z.string().optional(),
 });
 
+const deploymentPodsResult = z.object({
+  success,
+  namespace: z.string(),
+  name: z.string(),
+  pods: z.array(
+    z.object({
+      name: z.string(),
+      node: z.string().nullable(),
+      phase: z.string(),
+      ready: z.boolean(),
+      restarts: int(),
+      gpu_resource: z.string().nullable(),
+      gpu_units: z.number(),
+      gpu_product: z.string().optional(),
+      reason: z.string().optional(),
+      message: z.string().optional(),
+      created: z.string(),
+    }),
+  ),
+  stale: z.literal(true).optional(),
+  stale_since: z.string().optional(),
+});
 const scaleDeploymentResult = z.object({ success, message: z.string(), namespace: z.string(), name: z.string(), replicas: int(), previous_replicas: int() });
 const restartDeploymentResult = z.object({ success, message: z.string(), namespace: z.string(), name: z.string(), restarted_at: z.string() });
 
@@ -321,6 +343,7 @@ export const answers = {
   listDeployments: deploymentsResult,
   deploy: deployResult,
   deleteDeployment: deleteDeploymentResult,
+  deploymentPods: deploymentPodsResult,
   scaleDeployment: scaleDeploymentResult,
   restartDeployment: restartDeploymentResult,
   listModels: modelsResult,
@@ -362,6 +385,7 @@ void errorBodyMatches;
 export const handlerFailures: { [N in OperationName]?: number[] } = {
   deploy: [409],
   deleteDeployment: [404],
+  deploymentPods: [404],
   scaleDeployment: [404],
   restartDeployment: [404],
   deleteModel: [404, 502],

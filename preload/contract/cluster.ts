@@ -237,6 +237,34 @@ export interface DeleteDeploymentResult {
   claim_kept?: string;
 }
 
+/** One pod of a deployment, from the watch cache. */
+export interface DeploymentPod {
+  name: string;
+  /** null while it is not scheduled. */
+  node: string | null;
+  phase: string;
+  ready: boolean;
+  restarts: number;
+  /** The GPU resource it holds (nvidia.com/gpu, a MIG slice...) and how many units; null when none. */
+  gpu_resource: string | null;
+  gpu_units: number;
+  /** The product of that GPU on its node (node label), when known. */
+  gpu_product?: string;
+  /** Why it is not running: a container's waiting reason or the scheduler's message. */
+  reason?: string;
+  message?: string;
+  created: string;
+}
+
+export interface DeploymentPodsResult {
+  success: true;
+  namespace: string;
+  name: string;
+  pods: DeploymentPod[];
+  stale?: true;
+  stale_since?: string;
+}
+
 export interface ScaleDeploymentResult {
   success: true;
   message: string;
@@ -321,6 +349,11 @@ export const clusterOperations = {
     input: z.object({ deployment_name: dns1123Label, namespace: dns1123Label.optional(), keep_claim: z.boolean({ error: 'must be true or false' }).optional() }),
     rest: { method: 'POST', path: '/api/delete' },
     summary: 'Delete a model deployment and its Service',
+  }),
+  deploymentPods: op<DeploymentPodsResult>()({
+    input: z.object({ namespace: dns1123Label, name: dns1123Label }),
+    rest: { method: 'GET', path: '/api/deployments/pods' },
+    summary: 'The pods of a deployment (namespace/name): node, GPU unit, phase, restarts',
   }),
   scaleDeployment: op<ScaleDeploymentResult>()({
     /** `replicas`: the Deployment's spec.replicas (0 stops its pods and frees their GPUs). */

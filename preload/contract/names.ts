@@ -11,6 +11,7 @@ export const operationNames = [
   'listDeployments',
   'deploy',
   'deleteDeployment',
+  'deploymentPods',
   'scaleDeployment',
   'restartDeployment',
   'listModels',

@@ -34,6 +34,10 @@ export interface PodLite {
   /** The PodScheduled=False condition (Unschedulable: 0/3 nodes are available...). */
   unschedulable: { reason: string; message: string } | null;
   ready: boolean;
+  /** Container restarts, summed (kubectl's RESTARTS column). */
+  restarts?: number;
+  /** When the pod was created (ISO). */
+  created?: string;
 }
 
 export interface DeploymentLite {
@@ -125,6 +129,8 @@ export function trimPod(o: any): PodLite {
     waiting,
     unschedulable: sched ? { reason: str(sched.reason) || 'Unschedulable', message: str(sched.message) } : null,
     ready: readyCond?.status === 'True',
+    restarts: (o?.status?.containerStatuses ?? []).reduce((n: number, s: any) => n + (typeof s?.restartCount === 'number' ? s.restartCount : 0), 0),
+    created: str(o?.metadata?.creationTimestamp),
   };
 }
 

@@ -1,0 +1,37 @@
+// deploymentPods from the watch caches of the simulated cluster: the seeded shared Ollama's
+// pod on the H100 node with its GPU and product; a scale shows the new pods; 404 names namespace/name.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startKubeSim, type KubeSim } from '../../sim/index.ts';
+import { clusterSide } from './harness.ts';
+
+let sim: KubeSim;
+let side: Awaited<ReturnType<typeof clusterSide>>;
+
+beforeAll(async () => {
+  sim = await startKubeSim({ quiet: true });
+  side = await clusterSide(sim);
+}, 60_000);
+afterAll(async () => {
+  await side?.close();
+  await sim?.close();
+});
+
+describe('the pods of a deployment', () => {
+  it('lists model-hosting/ollama: its node, GPU unit and product, phase and restarts', async () => {
+    const r = await side.handlers.deploymentPods({ namespace: 'model-hosting', name: 'ollama' });
+    expect(r.pods).toHaveLength(1);
+    expect(r.pods[0]).toMatchObject({ node: 'gpu-h100-01', phase: 'Running', ready: true, restarts: 0, gpu_resource: 'nvidia.com/gpu', gpu_units: 1, gpu_product: 'NVIDIA-H100-80GB-HBM3' });
+    expect(r.pods[0]!.name).toMatch(/^ollama-/);
+  });
+
+  it('follows a scale of team-a/web to 3 pods without a GPU', async () => {
+    await side.handlers.scaleDeployment({ namespace: 'team-a', name: 'web', replicas: 3 });
+    await expect.poll(async () => (await side.handlers.deploymentPods({ namespace: 'team-a', name: 'web' })).pods.length, { timeout: 10_000 }).toBe(3);
+    const r = await side.handlers.deploymentPods({ namespace: 'team-a', name: 'web' });
+    expect(r.pods.every((p) => p.gpu_resource === null && p.gpu_units === 0)).toBe(true);
+  });
+
+  it('answers 404 naming namespace/name', async () => {
+    await expect(side.handlers.deploymentPods({ namespace: 'team-a', name: 'nope' })).rejects.toMatchObject({ status: 404, message: 'deployment team-a/nope not found' });
+  });
+});
