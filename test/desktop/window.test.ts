@@ -137,6 +137,11 @@ describe.skipIf(!hasChromium)('the desktop app against the simulated cluster', {
     await expect(fetch(`${url}/api/health`)).rejects.toThrow();
   });
 
+  it('logged no console error, page error or CSP violation in the window', async () => {
+    const s = await app.state();
+    expect(s.records.filter((r) => (r.kind === 'console' && r.type === 'error') || r.kind === 'pageerror' || r.kind === 'preload-error')).toEqual([]);
+  });
+
   it('quits from the tray menu: the process exits 0 and lets go of the single-instance lock', async () => {
     expect(existsSync(join(home.userData, 'SingletonLock'))).toBe(true);
     await app.post('/tray/menu', { label: 'Quit' });
