@@ -35,8 +35,15 @@ const ROUTES: Record<string, RouteInfo> = {
   'GET /v1/models': { bodyModel: false, openai: true },
 };
 
-/** The route of a request, or null (Ollama answers those 404 itself; so does the endpoint). */
-export function routeOf(method: string, path: string): (RouteInfo & { pathModel?: string }) | null {
+/**
+ * The route of a request. One this table does not know (a newer Ollama's) still goes through,
+ * to the Ollama its body's model maps to, uncounted: Ollama answers it, or its own 404.
+ */
+export function routeOf(method: string, path: string): RouteInfo & { pathModel?: string } {
+  return knownRoute(method, path) ?? { bodyModel: method !== 'GET' && method !== 'HEAD', openai: path.startsWith('/v1/') };
+}
+
+function knownRoute(method: string, path: string): (RouteInfo & { pathModel?: string }) | null {
   const r = ROUTES[`${method} ${path}`];
   if (r) return r;
   // GET /v1/models/:model (the name may hold "/").

@@ -73,7 +73,7 @@ export async function startOllamaEndpoint(options: OllamaEndpointOptions): Promi
     const url = new URL(req.url ?? '/', 'http://endpoint');
     const method = req.method ?? 'GET';
     const route = routeOf(method === 'OPTIONS' ? 'GET' : method, url.pathname);
-    const openai = !!route?.openai || url.pathname.startsWith('/v1/');
+    const openai = !!route.openai;
 
     // Posture first: nothing from a refused caller reaches Ollama.
     if (!isLoopbackPeer(req.socket.remoteAddress)) {
@@ -99,11 +99,6 @@ export async function startOllamaEndpoint(options: OllamaEndpointOptions): Promi
         'Access-Control-Max-Age': '43200',
       });
       return void res.end();
-    }
-    if (!route) {
-      // What Ollama (gin) answers for a route it does not have.
-      res.writeHead(404, { 'Content-Type': 'text/plain' });
-      return void res.end('404 page not found');
     }
     await passThrough(req, res, url, method, route);
   }

@@ -97,9 +97,10 @@ describe('the ollama npm client through the endpoint', () => {
     expect(after.counts['qwen2.5:0.5b']).toBeUndefined();
   });
 
-  it('answers routes Ollama does not have as Ollama does', async () => {
-    const res = await fetch(`${w.endpoint.url}/api/nothing`);
+  it('passes routes it does not know to Ollama (a newer one may have them), uncounted', async () => {
+    const res = await fetch(`${w.endpoint.url}/api/nothing`, { method: 'POST', body: JSON.stringify({ model: 'llama3.2:1b' }) });
     expect(res.status).toBe(404);
+    expect(res.headers.get('x-model-manager-target')).toBe('shared');
     expect(await res.text()).toBe('404 page not found');
     const version = await ollama.version();
     expect(version.version).toBe(w.sim.ollama.runtime.version);
