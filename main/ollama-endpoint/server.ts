@@ -15,6 +15,7 @@ import { connectionError, describe, neverSent } from '../core/ollama/errors.ts';
 import { Meter } from './meter.ts';
 import { allowedOrigins, hostAllowed, isLoopbackBind, isLoopbackPeer, originRefusal } from './posture.ts';
 import { routeOf, type RouteInfo } from './routes.ts';
+import { weakToken } from '../rest/security.ts';
 
 export interface OllamaEndpointOptions {
   /** 127.0.0.1 unless asked otherwise. */
@@ -54,6 +55,10 @@ export async function startOllamaEndpoint(options: OllamaEndpointOptions): Promi
   const log = options.log ?? silentLogger;
   const env = options.env ?? process.env;
   const loopbackBind = isLoopbackBind(host);
+  // As the REST server: beyond loopback the token is all that stands between the LAN and the cluster's Ollama.
+  if (!loopbackBind && (!options.token || weakToken(options.token))) {
+    throw new Error(`refusing to serve the Ollama endpoint on ${host} without a strong token (24 characters or more, 10 different ones): peers there must bring it as a bearer`);
+  }
   const sockets = new Set<Socket>();
 
   const server = createServer((req, res) => {

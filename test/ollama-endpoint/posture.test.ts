@@ -81,6 +81,11 @@ describe('Origin', () => {
 });
 
 describe('beyond loopback', () => {
+  it('refuses to bind beyond loopback without a strong token', async () => {
+    await expect(startOllamaEndpoint({ host: '0.0.0.0', port: 0, getCore: () => null, env: {} })).rejects.toThrow(/without a strong token/);
+    await expect(startOllamaEndpoint({ host: '0.0.0.0', port: 0, getCore: () => null, env: {}, token: 'short' })).rejects.toThrow(/without a strong token/);
+  });
+
   const lan = Object.values(networkInterfaces()).flatMap((l) => l ?? []).find((a) => a.family === 'IPv4' && !a.internal)?.address;
   it.skipIf(!lan)('bound to a LAN address on purpose, a peer there needs the REST token as a bearer; loopback still does not', async () => {
     const ep = await startOllamaEndpoint({ host: '0.0.0.0', port: 0, getCore: () => w.manager.endpoint, env: {}, token: 'a-long-enough-token-for-this-test-0123456789' });
