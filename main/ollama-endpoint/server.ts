@@ -69,6 +69,9 @@ export async function startOllamaEndpoint(options: OllamaEndpointOptions): Promi
       else res.destroy();
     });
   });
+  // Slow headers are cut off; a request body (a blob upload) and an answer (a long generation) may take as long as they take.
+  server.headersTimeout = 30_000;
+  server.requestTimeout = 0;
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -211,7 +214,9 @@ export async function startOllamaEndpoint(options: OllamaEndpointOptions): Promi
     if (!meter || !model || !res.writableFinished) return;
     const use = meter.finish();
     if (!use) return;
-    await core.count(model, { ...use, client: clientName(headerText(req.headers['user-agent'])) });
+    const client = clientName(headerText(req.headers['user-agent']));
+    log.info('OLLAMA', `endpoint: ${method} ${url.pathname} ${model} via ${upstream.target}: counted for ${client} (${use.prompt_tokens ?? '?'} prompt + ${use.completion_tokens ?? '?'} completion tokens)`);
+    await core.count(model, { ...use, client });
   }
 
   await new Promise<void>((resolve, reject) => {
