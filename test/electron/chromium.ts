@@ -36,6 +36,11 @@ export async function cdpUrl(): Promise<string | null> {
   return running ? (await running).cdpUrl : null;
 }
 
+/** The profile folder, so that a test that kills the process can remove it. */
+export async function profileDir(): Promise<string | null> {
+  return running ? (await running).profile : null;
+}
+
 /** The page for a new window: the persistent context's first tab, then new ones. */
 export async function newPage() {
   const r = await browser();

@@ -14,6 +14,7 @@ export interface StandinState {
   ready: boolean;
   hasLock: boolean;
   cdpUrl: string | null;
+  profileDir: string | null;
   windows: { id: number; ipcBinding: string; loaded: boolean; url: string; title: string; visible: boolean; focused: boolean; destroyed: boolean; shows: number; focuses: number; options: Record<string, unknown> }[];
   trays: { tooltip: string; title: string; destroyed: boolean; menu: { label: string; type: string; checked: boolean; enabled: boolean }[] | null; tooltips: string[] }[];
   records: { at: number; kind: string; [k: string]: unknown }[];
@@ -106,8 +107,11 @@ export async function launchDesktop(opts: LaunchOptions): Promise<DesktopApp> {
     async kill() {
       await cdp?.close().catch(() => {});
       cdp = null;
+      const profile = done ? null : (await app.state().catch(() => null))?.profileDir;
       if (!done) child.kill('SIGKILL');
       await exited;
+      // Its Chromium goes with it (playwright's pipe closes); its profile is left to remove.
+      if (profile) rmSync(profile, { recursive: true, force: true });
       rmSync(dir, { recursive: true, force: true });
     },
     async close() {

@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { app } from './app.ts';
 import { BrowserWindow } from './browser-window.ts';
-import { cdpUrl } from './chromium.ts';
+import { cdpUrl, profileDir } from './chromium.ts';
 import { clipboard } from './misc.ts';
 import { log, switches } from './records.ts';
 import { session } from './session.ts';
@@ -19,6 +19,7 @@ const actions: Record<string, Action> = {
     ready: app.isReady(),
     hasLock: app.hasSingleInstanceLock(),
     cdpUrl: await cdpUrl(),
+    profileDir: await profileDir(),
     windows: BrowserWindow.snapshots(),
     trays: Tray.all().map((t) => t.snapshot()),
     records: log,
