@@ -11,6 +11,7 @@ import { request } from 'undici';
 import { toAppError } from '../core/errors.ts';
 import { silentLogger, type Logger } from '../core/log.ts';
 import { clientName, type EndpointCore, type Upstream } from '../core/ollama-endpoint/index.ts';
+import { canonical } from '../core/ollama-endpoint/targets.ts';
 import { connectionError, describe, neverSent } from '../core/ollama/errors.ts';
 import { Meter } from './meter.ts';
 import { allowedOrigins, hostAllowed, isLoopbackBind, isLoopbackPeer, originRefusal } from './posture.ts';
@@ -183,6 +184,9 @@ export async function startOllamaEndpoint(options: OllamaEndpointOptions): Promi
     }
 
     const contentType = headerText(answer.headers['content-type']);
+    if (method === 'GET' && (url.pathname === '/api/tags' || url.pathname === '/v1/models') && answer.statusCode === 200 && upstream.target === 'shared') {
+      return sendMergedList(res, url.pathname, answer, upstream.target, await core.deploymentModels(url.pathname).catch(() => []));
+    }
     const meter = route.meter && answer.statusCode === 200 ? new Meter(route.meter, contentType, { stripUsage }) : null;
     const out: Record<string, string | string[]> = {};
     for (const [k, v] of Object.entries(answer.headers)) {
@@ -242,6 +246,25 @@ export async function startOllamaEndpoint(options: OllamaEndpointOptions): Promi
       log.info('OLLAMA', `endpoint: stopped serving at ${url}`);
     },
   };
+}
+
+/** The shared Ollama's model list with the deployments' models it lacks (by name) added. */
+async function sendMergedList(res: ServerResponse, path: '/api/tags' | '/v1/models', answer: Awaited<ReturnType<typeof request>>, target: string, extra: Record<string, unknown>[]): Promise<void> {
+  const text = await answer.body.text();
+  const field = path === '/api/tags' ? 'models' : 'data';
+  let body = text;
+  try {
+    const doc = JSON.parse(text) as Record<string, unknown>;
+    const own = Array.isArray(doc[field]) ? (doc[field] as Record<string, unknown>[]) : [];
+    const key = (e: Record<string, unknown>) => canonical(String(e.name ?? e.id ?? ''));
+    const seen = new Set(own.map(key));
+    const added = extra.filter((e) => !seen.has(key(e)) && seen.add(key(e)));
+    if (added.length) body = JSON.stringify({ ...doc, [field]: [...own, ...added] });
+  } catch {
+    // Not JSON: passed on as it came.
+  }
+  res.writeHead(200, { 'content-type': headerText(answer.headers['content-type']) ?? 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'x-model-manager-target': target });
+  res.end(body);
 }
 
 /** A refusal Ollama's clients show as it is: {"error": msg} for /api, OpenAI's error object for /v1. */

@@ -9,7 +9,7 @@ import { startWorld, storedUsage, until, type World } from './harness.ts';
 let w: World;
 beforeAll(async () => {
   w = await startWorld();
-  await w.manager.handlers.deploy({ model_id: 'qwen2.5:0.5b', deployment_name: 'qwen-small', memory: 2 });
+  await w.manager.handlers.deploy({ model_id: 'qwen2.5:0.5b', deployment_name: 'qwen-small', memory: 4 });
   await until(
     async () => (await w.manager.handlers.listDeployments({})).models.find((d) => d.name === 'qwen-small')?.status,
     (s) => s === 'Running',
@@ -67,6 +67,23 @@ describe('the endpoint mapping', () => {
     } finally {
       w.settings.update({ ollamaEndpointTargets: {} });
     }
+  });
+
+  it("lists the models deployments' own Ollamas serve beside the shared Ollama's", async (t) => {
+    await w.manager.handlers.deploy({ model_id: 'tinyllama:1.1b', deployment_name: 'tiny', memory: 4 });
+    await until(async () => (await w.manager.handlers.listDeployments({})).models.find((d) => d.name === 'tiny')?.status, (s) => s === 'Running', 20_000);
+    expect(w.sim.ollama.state.installed()).not.toContain('tinyllama:1.1b');
+    const probe = await generateVia('tinyllama:1.1b');
+    expect(probe.target).toBe('model-hosting/tiny');
+    // Only where each pod runs an Ollama of its own (the simulator's per-pod Ollama) is there something to add.
+    if (probe.status === 404) return t.skip();
+    expect(probe.status).toBe(200);
+    const ollama = new Ollama({ host: w.endpoint.url });
+    const names = (await ollama.list()).models.map((m) => m.name);
+    expect(names).toContain('tinyllama:1.1b');
+    expect(names.filter((n) => n === 'qwen2.5:0.5b')).toHaveLength(1); // in both: listed once
+    const v1 = (await (await fetch(`${w.endpoint.url}/v1/models`)).json()) as { data: { id: string }[] };
+    expect(v1.data.map((m) => m.id)).toContain('tinyllama:1.1b');
   });
 
   it('refuses a setting that names no deployment in the right form, naming the field', async () => {

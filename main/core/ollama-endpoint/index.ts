@@ -9,6 +9,7 @@ import type { OllamaRoute } from '../ollama/route.ts';
 import { serviceProxyRoute } from '../ollama/service-proxy.ts';
 import { OLLAMA_PORT } from '../ollama-port.ts';
 import type { UseDetails } from '../usage/doc.ts';
+import { request } from 'undici';
 import { canonical, SHARED, targetFor, targetName, type Target } from './targets.ts';
 
 export { clientName } from '../usage/doc.ts';
@@ -27,7 +28,15 @@ export interface EndpointCore {
   upstream(model: string | null): Promise<Upstream>;
   /** Counts one completed use; a failure to count is logged, never thrown. */
   count(model: string, use: UseDetails): Promise<void>;
+  /**
+   * The entries of a list route (/api/tags `models`, /v1/models `data`) that deployments' own
+   * Ollamas hold for models mapped to them: a client listing models sees what it can use.
+   */
+  deploymentModels(path: '/api/tags' | '/v1/models'): Promise<Record<string, unknown>[]>;
 }
+
+/** A deployment that does not answer its list in this long is left out of it. */
+const LIST_TIMEOUT_MS = 3_000;
 
 export interface EndpointSide {
   core: EndpointCore;
@@ -94,6 +103,38 @@ export function createEndpointSide(
           }
         },
       };
+    },
+    async deploymentModels(path) {
+      const overrides = settings.get().ollamaEndpointTargets;
+      const list = await deployments();
+      const targets = new Map<string, Extract<Target, { kind: 'deployment' }>>();
+      for (const d of list) if (d.managed && d.model_id) targets.set(`${d.namespace}/${d.name}`, { kind: 'deployment', namespace: d.namespace, name: d.name });
+      for (const t of Object.values(overrides)) {
+        if (t === 'shared') continue;
+        const [namespace, name] = t.split('/');
+        targets.set(t, { kind: 'deployment', namespace: namespace!, name: name! });
+      }
+      const field = path === '/api/tags' ? 'models' : 'data';
+      const answers = await Promise.all(
+        [...targets.entries()].map(async ([key, t]) => {
+          try {
+            const route = await proxyTo(t);
+            const res = await request(route.base + path, { dispatcher: route.dispatcher, headers: await route.headers(), signal: AbortSignal.timeout(LIST_TIMEOUT_MS) });
+            const text = await res.body.text();
+            if (res.statusCode !== 200) return [];
+            const entries = (JSON.parse(text) as Record<string, unknown>)[field];
+            if (!Array.isArray(entries)) return [];
+            // Only the models that go there: the list says where a request for each would be answered.
+            return (entries as Record<string, unknown>[]).filter((e) => {
+              const name = typeof e.name === 'string' ? e.name : typeof e.id === 'string' ? e.id : '';
+              return !!name && targetName(targetFor(name, overrides, list).target) === key;
+            });
+          } catch {
+            return [];
+          }
+        }),
+      );
+      return answers.flat();
     },
     async count(model, use) {
       try {
