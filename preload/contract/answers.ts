@@ -118,6 +118,14 @@ const estimateResult = z.object({
     })
     .optional(),
   capacity_note: z.string().optional(),
+  accuracy: z
+    .object({
+      models: int(),
+      within_percent: z.number(),
+      configmap: z.string(),
+      per_model: z.record(z.string(), z.object({ estimated_gb: z.number(), measured_gb: z.number(), ratio: z.number(), context_length: int(), deployment: z.string(), at: z.string() })),
+    })
+    .optional(),
 });
 
 const deploymentInfo = z.object({

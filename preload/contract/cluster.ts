@@ -138,6 +138,17 @@ export interface SharedOllamaEstimate {
   estimate: VramEstimate;
 }
 
+/** How close this app's estimates came to what the deployments' own Ollamas measured (/api/ps size_vram), kept in a ConfigMap. */
+export interface EstimateAccuracy {
+  /** Models measured on this cluster. */
+  models: number;
+  /** The largest |measured − estimated| / estimated over them, %. */
+  within_percent: number;
+  /** namespace/name of the ConfigMap that keeps them. */
+  configmap: string;
+  per_model: Record<string, { estimated_gb: number; measured_gb: number; ratio: number; context_length: number; deployment: string; at: string }>;
+}
+
 /** Whether an estimate runs entirely on one GPU unit, and what would not fit. */
 export interface FitResult {
   fits: boolean;
@@ -303,7 +314,7 @@ export const clusterOperations = {
   }),
   /** `capacity_note`: free VRAM is unknown or partial (RBAC), so `fits` is not confirmed. */
   /** `estimate`/`fit`: a new deployment (its image's Ollama version, the free unit it would get); `shared_ollama`: the same model on the shared Ollama. */
-  estimateVram: op<{ success: true; estimate: VramEstimate; fits: boolean; fit: FitResult; largest_free_gpu_gb: number; shared_ollama?: SharedOllamaEstimate; capacity_note?: string }>()({
+  estimateVram: op<{ success: true; estimate: VramEstimate; fits: boolean; fit: FitResult; largest_free_gpu_gb: number; shared_ollama?: SharedOllamaEstimate; capacity_note?: string; accuracy?: EstimateAccuracy }>()({
     input: z.object({
       model: modelName,
       context_length: contextLength.optional(),

@@ -9,6 +9,7 @@ import { restartDeployment, scaleDeployment } from './scale.ts';
 import { deploymentPods } from './deployment-pods.ts';
 import { deploy } from './deploy.ts';
 import { DeploymentProbes } from './deployment-probe.ts';
+import { VramMeasurements } from './vram-measurements.ts';
 import { LiveDeployments } from './live-deployments.ts';
 import { liveGpuOf, pushGpuStatus } from './live-gpu.ts';
 import { GpuView } from './gpu.ts';
@@ -22,7 +23,9 @@ export async function createClusterSide(ctx: CoreContext, ollama: OllamaFacts): 
   const registry = registryManifests(ctx.env.OLLAMA_REGISTRY_URL || DEFAULT_REGISTRY_URL);
   const gpu = new GpuView(ctx, caches, ollama, registry);
   // Each model deployment's own Ollama: its pull's progress, then its measured VRAM.
-  const probes = new DeploymentProbes(ctx);
+  // What they measured is kept per model in the cluster (model-vram-measurements) and shown beside estimates.
+  const measurements = new VramMeasurements(ctx);
+  const probes = new DeploymentProbes(ctx, (m, d) => measurements.record(m, d));
   // The deployments view and GPU figures follow the watch events; changes are pushed as events.
   const live = new LiveDeployments(caches, ctx.events, probes);
   const liveGpu = liveGpuOf(caches);
@@ -36,11 +39,11 @@ export async function createClusterSide(ctx: CoreContext, ollama: OllamaFacts): 
         ...(parallel !== undefined ? { parallel } : {}),
         ...(kv_cache_type !== undefined ? { kv_cache_type } : {}),
       };
-      const [r, shared] = await Promise.all([gpu.estimateFit(model, o), gpu.sharedEstimate(model, o)]);
+      const [r, shared, accuracy] = await Promise.all([gpu.estimateFit(model, o), gpu.sharedEstimate(model, o), measurements.accuracy().catch(() => null)]);
       const largest = r.info.largest_free_gpu_gb;
       // With nodes forbidden the fit is unknown: `fits` stays false (not confirmed) and the note says why.
       const fit = r.nodesForbidden ? { ...r.fit, fits: false, message: `Not confirmed: free VRAM is unknown. ${r.fit.message}` } : r.fit;
-      return { success: true, estimate: r.estimate, fits: fit.fits, fit, largest_free_gpu_gb: largest, ...(shared ? { shared_ollama: shared } : {}), ...(r.note ? { capacity_note: r.note } : {}) };
+      return { success: true, estimate: r.estimate, fits: fit.fits, fit, largest_free_gpu_gb: largest, ...(shared ? { shared_ollama: shared } : {}), ...(r.note ? { capacity_note: r.note } : {}), ...(accuracy ? { accuracy } : {}) };
     },
     listDeployments: async () => {
       await caches.ready(['deployments', 'pods']);

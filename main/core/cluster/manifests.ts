@@ -51,6 +51,8 @@ export interface ModelDeploymentSpec {
 }
 
 export const GPU_RESOURCE_ANNOTATION = 'model-manager/gpu-resource';
+/** What the estimate says its Ollama's /api/ps will show (size_vram, GiB): compared with the measurement. */
+export const RESIDENT_ANNOTATION = 'model-manager/estimated-resident-gb';
 export const GPU_PIN_ANNOTATION = 'model-manager/gpu-pin';
 export const CLAIM_ANNOTATION = 'model-manager/claim';
 /** "true" when the app created the claim (delete removes it then, unless asked to keep it). */
@@ -86,6 +88,7 @@ export function deploymentManifest(s: ModelDeploymentSpec): k8s.V1Deployment {
     [ESTIMATE_ANNOTATION]: String(s.estimate.required_vram_gb),
     [ESTIMATE_METHOD_ANNOTATION]: s.estimate.method,
     [GPU_RESOURCE_ANNOTATION]: s.gpuResource,
+    [RESIDENT_ANNOTATION]: String(s.estimate.resident_vram_gb ?? s.estimate.required_vram_gb),
     ...(s.pin ? { [GPU_PIN_ANNOTATION]: `${s.pin.label}=${s.pin.value}` } : {}),
     ...(s.claim ? { [CLAIM_ANNOTATION]: s.claim, [CLAIM_CREATED_ANNOTATION]: String(s.claimCreated) } : {}),
   };

@@ -197,7 +197,7 @@ describe('deploy', () => {
     // The Service create fails (500), then every delete of the Deployment fails too.
     sim.requestFaults.failNext({ verb: 'create', resource: 'services', namespace: 'model-hosting' });
     sim.requestFaults.failNext({ verb: 'delete', resource: 'deployments', namespace: 'model-hosting', name: 'stuck', count: 10 });
-    const err = await side.handlers.deploy({ model_id: 'qwen2.5:0.5b', deployment_name: 'stuck', memory: 4 } as never).catch((e: unknown) => e as AppError);
+    const err = (await side.handlers.deploy({ model_id: 'qwen2.5:0.5b', deployment_name: 'stuck', memory: 4 } as never).catch((e: unknown) => e)) as AppError;
     sim.requestFaults.clear();
     expect(err).toBeInstanceOf(AppError);
     expect(err.status).toBeGreaterThanOrEqual(500);
@@ -212,7 +212,7 @@ describe('deploy', () => {
     // One failed delete is retried and nothing is left.
     sim.requestFaults.failNext({ verb: 'create', resource: 'services', namespace: 'model-hosting' });
     sim.requestFaults.failNext({ verb: 'delete', resource: 'deployments', namespace: 'model-hosting', name: 'flaky' });
-    const again = await side.handlers.deploy({ model_id: 'qwen2.5:0.5b', deployment_name: 'flaky', memory: 4 } as never).catch((e: unknown) => e as AppError);
+    const again = (await side.handlers.deploy({ model_id: 'qwen2.5:0.5b', deployment_name: 'flaky', memory: 4 } as never).catch((e: unknown) => e)) as AppError;
     expect(again.details.left_behind).toBeUndefined();
     await until('flaky removed', async () => {
       try {
