@@ -30,6 +30,8 @@ export interface DesktopApp {
   /** Resolves with the exit code. */
   exited: Promise<number | null>;
   output(): string;
+  /** Every record so far, from the file the process appends to (readable after it exited). */
+  records(): StandinState['records'];
   /** Waits until `test` holds for the state (polls). */
   waitFor<T>(what: string, test: (s: StandinState) => T | undefined | null | false, timeoutMs?: number): Promise<T>;
   close(): Promise<void>;
@@ -47,8 +49,9 @@ export interface LaunchOptions {
 export async function launchDesktop(opts: LaunchOptions): Promise<DesktopApp> {
   const dir = mkdtempSync(join(tmpdir(), 'kmm-standin-ctl-'));
   const controlFile = join(dir, 'control.json');
+  const recordsFile = join(dir, 'records.jsonl');
   const child: ChildProcess = spawn(process.execPath, ['--import', REGISTER, opts.mainEntry, ...(opts.args ?? [])], {
-    env: { ...opts.env, ELECTRON_STANDIN_CONTROL: controlFile, ELECTRON_STANDIN_EXIT_WITH_STDIN: '1' },
+    env: { ...opts.env, ELECTRON_STANDIN_CONTROL: controlFile, ELECTRON_STANDIN_RECORDS: recordsFile, ELECTRON_STANDIN_EXIT_WITH_STDIN: '1' },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let out = '';
@@ -81,6 +84,13 @@ export async function launchDesktop(opts: LaunchOptions): Promise<DesktopApp> {
     get: (path) => call('GET', path),
     exited,
     output: () => out,
+    records: () =>
+      existsSync(recordsFile)
+        ? readFileSync(recordsFile, 'utf8')
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l))
+        : [],
     async waitFor(what, test, timeoutMs = 15_000) {
       const until = Date.now() + timeoutMs;
       let last: StandinState | null = null;

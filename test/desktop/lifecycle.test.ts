@@ -1,5 +1,8 @@
-// A second launch of the desktop app focuses the running window and exits; the first keeps
-// the single-instance lock (Electron's requestSingleInstanceLock, the stand-in's lock file).
+// The app process's life: a second launch focuses the running window and exits (the first
+// keeps the single-instance lock: Electron's requestSingleInstanceLock, the stand-in's lock
+// file); a shell that cannot start says so and exits rather than linger without a window.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DesktopApp } from '../electron/client.ts';
 import { startSimCluster, type SimCluster } from '../sim/index.ts';
@@ -7,11 +10,12 @@ import { hasChromium } from '../e2e/browser.ts';
 import { buildDesktop, type DesktopBuild } from './build.ts';
 import { launch, makeHome, type Home } from './harness.ts';
 
-describe.skipIf(!hasChromium)('a second launch', { timeout: 30_000 }, () => {
+describe.skipIf(!hasChromium)('the app process', { timeout: 30_000 }, () => {
   let build: DesktopBuild;
   let sim: SimCluster;
   let h: Home;
   const apps: DesktopApp[] = [];
+  const homes: Home[] = [];
   const start = async (home: Home) => {
     const a = await launch(build, home);
     apps.push(a);
@@ -28,6 +32,7 @@ describe.skipIf(!hasChromium)('a second launch', { timeout: 30_000 }, () => {
     await Promise.all(apps.map((a) => a.close()));
     await sim?.close();
     h?.remove();
+    for (const x of homes) x.remove();
     build?.remove();
   });
 
@@ -48,4 +53,18 @@ describe.skipIf(!hasChromium)('a second launch', { timeout: 30_000 }, () => {
     expect(await first.exited).toBe(0);
   });
 
+
+  it('a shell that cannot start (unreadable settings file) says so in an error box and exits, lock released', async () => {
+    const h = makeHome();
+    homes.push(h);
+    sim.kube.writeKubeconfig(h.kubeconfig);
+    mkdirSync(h.userData, { recursive: true });
+    writeFileSync(join(h.userData, 'settings.json'), '{ "restPort": 80');
+    const app = await start(h);
+    expect(await app.exited).toBe(1);
+    const box = app.records().find((r) => r.kind === 'dialog.showErrorBox');
+    expect(box?.title).toBe('Kubernetes Model Manager cannot start');
+    expect(String(box?.content)).toContain('settings.json');
+    expect(existsSync(join(h.userData, 'SingletonLock'))).toBe(false);
+  });
 });
