@@ -3,7 +3,8 @@
 // Changes are announced as one debounced `clusterChanged` event.
 import type { EventBus } from '../events.ts';
 import type { KubeClient } from './client.ts';
-import { ListWatchCache, type CacheScope, type ListPage } from './list-watch.ts';
+import { ListWatchCache, type CacheScope } from './list-watch.ts';
+import { rawLister, type RawLister } from './raw-list.ts';
 import { trimDeployment, trimNode, trimPod, type DeploymentLite, type NodeLite, type PodLite } from './objects.ts';
 
 export type CacheKind = 'nodes' | 'pods' | 'deployments';
@@ -17,37 +18,39 @@ export class ClusterCaches {
   readonly deployments: ListWatchCache<DeploymentLite>;
   readonly #pending = new Set<CacheKind>();
   #timer: NodeJS.Timeout | null = null;
+  readonly #raw: RawLister;
 
   constructor(kube: KubeClient, events: EventBus) {
     const nsKey = (o: { namespace: string; name: string }) => `${o.namespace}/${o.name}`;
-    const asPage = (p: unknown) => p as ListPage;
     const namespace = kube.namespace;
     const nsPath = encodeURIComponent(namespace);
+    // Lists as plain JSON into the trims (raw-list.ts): no typed model objects to throw away.
+    const raw = (this.#raw = rawLister(kube));
     this.nodes = new ListWatchCache<NodeLite>(kube, {
       kind: 'nodes',
       path: '/api/v1/nodes',
-      list: async (page) => asPage(await kube.core.listNode(page)),
+      list: (page) => raw.list('/api/v1/nodes', page),
       trim: trimNode,
       key: (n) => n.name,
     });
     this.pods = new ListWatchCache<PodLite>(kube, {
       kind: 'pods',
       path: '/api/v1/pods',
-      list: async (page) => asPage(await kube.core.listPodForAllNamespaces(page)),
+      list: (page) => raw.list('/api/v1/pods', page),
       trim: trimPod,
       key: nsKey,
-      namespaced: { namespace, path: `/api/v1/namespaces/${nsPath}/pods`, list: async (page) => asPage(await kube.core.listNamespacedPod({ namespace, ...page })) },
+      namespaced: { namespace, path: `/api/v1/namespaces/${nsPath}/pods`, list: (page) => raw.list(`/api/v1/namespaces/${nsPath}/pods`, page) },
     });
     this.deployments = new ListWatchCache<DeploymentLite>(kube, {
       kind: 'deployments',
       path: '/apis/apps/v1/deployments',
-      list: async (page) => asPage(await kube.apps.listDeploymentForAllNamespaces(page)),
+      list: (page) => raw.list('/apis/apps/v1/deployments', page),
       trim: trimDeployment,
       key: nsKey,
       namespaced: {
         namespace,
         path: `/apis/apps/v1/namespaces/${nsPath}/deployments`,
-        list: async (page) => asPage(await kube.apps.listNamespacedDeployment({ namespace, ...page })),
+        list: (page) => raw.list(`/apis/apps/v1/namespaces/${nsPath}/deployments`, page),
       },
     });
     for (const [kind, cache] of this.#all()) {
@@ -79,6 +82,7 @@ export class ClusterCaches {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
     await Promise.all(this.#all().map(([, c]) => c.stop()));
+    await this.#raw.close();
   }
 
   /** Every watch RBAC allows is open (the API server is there); a forbidden one is not a lost server. */

@@ -1,4 +1,4 @@
-import * as k8s from '@kubernetes/client-node';
+import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PAGE_SIZE } from '../../../main/core/kube/list-watch.ts';
 import { startKubeSim, type KubeSim } from '../../sim/index.ts';
@@ -16,13 +16,17 @@ afterAll(async () => {
 
 describe('at 20,000 pods', () => {
   it('lists pods in pages of limit/continue and answers reads from the cache', async () => {
-    const spy = vi.spyOn(k8s.CoreV1Api.prototype, 'listPodForAllNamespaces');
+    // The caches list as plain JSON over undici (raw-list.ts): each page is one request on its Agent.
+    const spy = vi.spyOn(Agent.prototype, 'dispatch');
     const side = await clusterSide(sim);
     try {
       const t0 = performance.now();
       const { count } = await side.handlers.listDeployments({});
       const firstSync = performance.now() - t0;
-      const pages = spy.mock.calls.map((c) => c[0] as { limit?: number; _continue?: string });
+      const pages = spy.mock.calls
+        .map((c) => new URL(String((c[0] as { path?: string }).path), 'https://sim'))
+        .filter((u) => u.pathname === '/api/v1/pods' && !u.searchParams.has('watch'))
+        .map((u) => ({ limit: Number(u.searchParams.get('limit')), _continue: u.searchParams.get('continue') ?? undefined }));
       expect(pages.length).toBeGreaterThanOrEqual(Math.ceil(PODS / PAGE_SIZE));
       expect(pages.every((p) => p.limit === PAGE_SIZE)).toBe(true);
       expect(pages.slice(1).every((p) => typeof p._continue === 'string' && p._continue.length > 0)).toBe(true);
