@@ -1,6 +1,7 @@
 // The app process's life: a second launch focuses the running window and exits (the first
 // keeps the single-instance lock: Electron's requestSingleInstanceLock, the stand-in's lock
-// file); a shell that cannot start says so and exits rather than linger without a window.
+// file); a shell that cannot start says so and exits rather than linger without a window;
+// a broken exec plugin is named in the window.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,5 +67,16 @@ describe.skipIf(!hasChromium)('the app process', { timeout: 30_000 }, () => {
     expect(box?.title).toBe('Kubernetes Model Manager cannot start');
     expect(String(box?.content)).toContain('settings.json');
     expect(existsSync(join(h.userData, 'SingletonLock'))).toBe(false);
+  });
+
+  it('a broken exec plugin: the window names the plugin failure', async () => {
+    const h = makeHome();
+    homes.push(h);
+    writeFileSync(h.kubeconfig, sim.kube.kubeconfig({ auth: 'exec', execCommand: join(h.dir, 'no-such-plugin') }));
+    const app = await start(h);
+    const page = await app.page();
+    const notice = page.getByTestId('cluster-unreachable').or(page.getByTestId('startup-error')).first();
+    await notice.waitFor({ timeout: 15_000 });
+    expect(await notice.textContent()).toMatch(/no-such-plugin|plugin/);
   });
 });
