@@ -24,7 +24,9 @@ export class UsageConfigMap {
 
   async read(): Promise<ReadResult> {
     const cm = await this.#readRaw();
-    return { doc: decodeDoc(cm?.data), resourceVersion: cm?.metadata?.resourceVersion ?? null };
+    const doc = decodeDoc(cm?.data);
+    if (cm?.metadata?.resourceVersion) doc.rv = cm.metadata.resourceVersion;
+    return { doc, resourceVersion: cm?.metadata?.resourceVersion ?? null };
   }
 
   /**
@@ -37,6 +39,7 @@ export class UsageConfigMap {
     for (let attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
       const cm = await this.#readRaw();
       const doc = decodeDoc(cm?.data);
+      if (cm?.metadata?.resourceVersion) doc.rv = cm.metadata.resourceVersion;
       if (!change(doc, cm !== null)) return doc;
       const data = encodeDoc(doc);
       try {
@@ -47,13 +50,15 @@ export class UsageConfigMap {
             metadata: { name: CONFIGMAP_NAME, namespace: kube.namespace, labels: { [MANAGED_BY]: MANAGER } },
             data,
           };
-          await kube.call(`create configmap ${CONFIGMAP_NAME}`, () => kube.core.createNamespacedConfigMap({ namespace: kube.namespace, body }));
+          const made = await kube.call(`create configmap ${CONFIGMAP_NAME}`, () => kube.core.createNamespacedConfigMap({ namespace: kube.namespace, body }));
+          doc.rv = made?.metadata?.resourceVersion;
         } else {
           // resourceVersion in the body makes the API server refuse a stale write with 409.
           const body: V1ConfigMap = { ...cm, data };
-          await kube.call(`update configmap ${CONFIGMAP_NAME}`, () =>
+          const written = await kube.call(`update configmap ${CONFIGMAP_NAME}`, () =>
             kube.core.replaceNamespacedConfigMap({ name: CONFIGMAP_NAME, namespace: kube.namespace, body }),
           );
+          doc.rv = written?.metadata?.resourceVersion;
         }
         return doc;
       } catch (err) {

@@ -37,6 +37,14 @@ export interface UsageDoc {
   tokens?: Record<string, TokenCounts>;
   /** Present once some use named its client. */
   clients?: Record<string, ClientCounts>;
+  /** The ConfigMap's resourceVersion this was read at (not stored in it): an older view never replaces a newer one. */
+  rv?: string;
+}
+
+/** Whether `a` is a later resourceVersion than `b` (both as the API server writes them: integers). */
+export function laterVersion(a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b || !/^\d+$/.test(a) || !/^\d+$/.test(b)) return false;
+  return BigInt(a) > BigInt(b);
 }
 
 /** What one use adds besides its count (a journal entry carries the same). */

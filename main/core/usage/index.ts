@@ -12,7 +12,7 @@ import { isOllamaName, usageModelName, type ClientUsage, type Handlers, type Ran
 import { badRequest, unavailable } from '../errors.ts';
 import type { CoreContext } from '../context.ts';
 import { UsageConfigMap } from './configmap.ts';
-import { applyUse, countMap, countOf, totalOf, type UseDetails, type UsageDoc } from './doc.ts';
+import { applyUse, countMap, countOf, laterVersion, totalOf, type UseDetails, type UsageDoc } from './doc.ts';
 import { canonicalModelName } from '../vram/model-name.ts';
 import { UsageFlusher } from './flusher.ts';
 import { UsageJournal, useOf } from './journal.ts';
@@ -55,6 +55,9 @@ export async function createUsageSideWith(ctx: CoreContext, opts: UsageSideOptio
   let lastTotal: number | null = null;
 
   const remember = (doc: UsageDoc) => {
+    // A watch event can arrive after this instance's own later write: the older view would
+    // undercount (its applied seqs are behind a journal already trimmed).
+    if (known && laterVersion(known.doc.rv, doc.rv)) return;
     known = { doc, at: Date.now() };
     const total = totalOf(doc) + pendingOf(doc).length;
     if (total !== lastTotal) {

@@ -26,8 +26,10 @@ export function watchUsage(kube: KubeClient, onDoc: (doc: UsageDoc) => void): { 
         `/api/v1/namespaces/${encodeURIComponent(kube.namespace)}/configmaps`,
         { fieldSelector: `metadata.name=${CONFIGMAP_NAME}` },
         (phase, obj: k8s.V1ConfigMap) => {
-          if (phase === 'ADDED' || phase === 'MODIFIED') onDoc(decodeDoc(obj?.data));
-          else if (phase === 'DELETED') onDoc(emptyDoc());
+          const doc = phase === 'ADDED' || phase === 'MODIFIED' ? decodeDoc(obj?.data) : phase === 'DELETED' ? emptyDoc() : null;
+          if (!doc) return;
+          if (obj?.metadata?.resourceVersion) doc.rv = obj.metadata.resourceVersion;
+          onDoc(doc);
         },
         () => again(), // closed or failed: the server ends watches now and then; follow again
       );

@@ -123,7 +123,7 @@ describe('usage side', () => {
         ['llama3.2:1b', 2],
         ['llama3.2:1b', 3],
       ]);
-      expect(await until(counts, (c) => Object.keys(c).length === 4)).toEqual({ 'Llama 2 7B': 2, 'claude-3.5-sonnet@20240620': 1, [long]: 1, 'llama3.2:1b': 3 });
+      expect(await until(counts, (c) => Object.keys(c).length === 4 && c['llama3.2:1b'] === 3)).toEqual({ 'Llama 2 7B': 2, 'claude-3.5-sonnet@20240620': 1, [long]: 1, 'llama3.2:1b': 3 });
     } finally {
       await usage.close();
     }
