@@ -362,6 +362,8 @@ export const answers = {
   cancelPull: modelMessage,
   listPulls: z.object({ success, pulls: z.array(pullProgress) }),
   generate: generateResult,
+  generateStream: generateResult,
+  cancelGenerate: z.object({ success, message: z.string(), stream_id: z.string() }),
   usageRanking: rankingResult,
   trackUsage: z.object({ success, model: z.string(), count: int(), message: z.string() }),
   resetUsage: z.object({ success, message: z.string() }),
@@ -401,5 +403,7 @@ export const handlerFailures: { [N in OperationName]?: number[] } = {
   pullProgress: [404],
   cancelPull: [404, 409],
   generate: [404, 502],
+  generateStream: [404, 502],
+  cancelGenerate: [404],
   listModels: [502],
 };

@@ -23,6 +23,7 @@ export const operationNames = [
   'listPulls',
   'generate',
   'generateStream',
+  'cancelGenerate',
   'usageRanking',
   'trackUsage',
   'resetUsage',

@@ -82,10 +82,23 @@ export interface GenerateResult {
   };
 }
 
+const streamId = z.string({ error: 'must be a string' }).regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a short id');
+
+const chatTurn = z.object({
+  role: z.enum(['user', 'assistant'], { error: 'must be user or assistant' }),
+  content: z.string({ error: 'must be a string' }).max(100_000, 'is too long (100,000 characters at most)'),
+});
+
 const generateInput = z.object({
   model: modelName,
-  /** Without one (or empty), Ollama only loads the model: not a use, so not counted. */
+  /** Without one (or empty, or only spaces), Ollama only loads the model: not a use, so not counted. */
   prompt: z.string({ error: 'must be a string' }).max(100_000, 'is too long (100,000 characters at most)').default(''),
+  /** A chat: the system prompt and the turns before this prompt (Ollama's /api/chat is used then). */
+  system: z.string({ error: 'must be a string' }).max(20_000, 'is too long (20,000 characters at most)').optional(),
+  history: z.array(chatTurn, { error: 'must be a list of {role, content}' }).max(200, 'is too long (200 turns at most)').optional(),
+  /** Ollama's options.temperature and options.num_ctx. */
+  temperature: z.number({ error: 'must be a number' }).min(0, 'must be 0 or more').max(2, 'must be at most 2').optional(),
+  context_length: z.number({ error: 'must be a whole number of tokens' }).int('must be a whole number of tokens').min(256, 'must be at least 256 tokens').max(1_048_576, 'must be at most 1048576 tokens').optional(),
 });
 
 export const ollamaOperations = {
@@ -130,7 +143,14 @@ export const ollamaOperations = {
     summary: 'Try a model: its answer with tokens per second; counts usage on success. Without a prompt it loads the model (not counted)',
   }),
   generateStream: op<GenerateResult>()({
-    input: generateInput.extend({ stream_id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a short id') }),
+    input: generateInput.extend({ stream_id: streamId }),
+    /** The text arrives as `generateChunk` events (IPC, or GET /api/events); the answer is the whole, at the end. */
+    rest: { method: 'POST', path: '/api/ollama/generate/stream' },
     summary: 'Like generate, with `generateChunk` events carrying stream_id as the text arrives',
+  }),
+  cancelGenerate: op<{ success: true; message: string; stream_id: string }>()({
+    input: z.object({ stream_id: streamId }),
+    rest: { method: 'POST', path: '/api/ollama/generate/cancel' },
+    summary: 'Stop a generateStream by its stream_id (Ollama stops generating)',
   }),
 };

@@ -23,8 +23,7 @@ export const columns: Column[] = [
   { key: 'replicas', label: 'Replicas', numeric: true, value: (d) => num(d.replicas.split('/')[0] ?? '') },
   { key: 'gpu', label: 'GPU', numeric: true, value: (d) => num(d.gpu) },
   { key: 'memory', label: 'Memory', numeric: true, value: (d) => num(d.memory) },
-  { key: 'vram', label: 'VRAM est.', numeric: true, value: (d) => d.estimated_vram_gb ?? -1 },
-  { key: 'measured', label: 'VRAM measured', numeric: true, value: (d) => d.measured_vram_gb ?? -1 },
+  { key: 'vram', label: 'VRAM est. / measured', numeric: true, value: (d) => d.measured_vram_gb ?? d.estimated_vram_gb ?? -1 },
   { key: 'created', label: 'Created', value: (d) => d.created },
 ];
 export const columnKeys = new Set(columns.map((c) => c.key));

@@ -12,7 +12,7 @@ import { ManagerHost } from '../../main/core/host.ts';
 import { silentLogger } from '../../main/core/log.ts';
 import { fileSettings } from '../../main/core/settings.ts';
 import { startRestServer, type RestServer } from '../../main/rest/server.ts';
-import { startSimCluster, type SimCluster } from '../sim/index.ts';
+import { startSimCluster, type SimCluster, type SimClusterOptions } from '../sim/index.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -42,10 +42,11 @@ export interface Stack {
 }
 
 /** `kubeconfig` picks the user the app runs as (default: the simulator's full-access token). */
-export async function startStack(opts: { kubeconfig?: (sim: SimCluster) => string } = {}): Promise<Stack> {
+/** `sim`: options of the simulated cluster and Ollama (e.g. slower tokens). */
+export async function startStack(opts: { kubeconfig?: (sim: SimCluster) => string; sim?: SimClusterOptions } = {}): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), 'kmm-e2e-'));
   const rendererDir = join(dir, 'renderer');
-  const [sim] = await Promise.all([startSimCluster({}), buildRenderer(rendererDir)]);
+  const [sim] = await Promise.all([startSimCluster(opts.sim ?? {}), buildRenderer(rendererDir)]);
   const token = randomBytes(18).toString('base64url');
   const env: NodeJS.ProcessEnv = { ...process.env, MODEL_MANAGER_TOKEN: token };
   delete env.OLLAMA_HOST;

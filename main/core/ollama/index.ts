@@ -13,7 +13,7 @@ import type { UseDetails } from '../usage/doc.ts';
 
 type OllamaHandlers = Pick<
   Handlers,
-  'listModels' | 'deleteModel' | 'catalog' | 'pullModel' | 'pullProgress' | 'cancelPull' | 'listPulls' | 'generate' | 'generateStream'
+  'listModels' | 'deleteModel' | 'catalog' | 'pullModel' | 'pullProgress' | 'cancelPull' | 'listPulls' | 'generate' | 'generateStream' | 'cancelGenerate'
 >;
 
 export interface OllamaSide {
@@ -58,7 +58,8 @@ export async function createOllamaSideWith(
    */
   const count = async (model: string, prompt: string, result: GenerateResult) => {
     lists.invalidate(); // a try loads the model: /api/ps changed
-    if (prompt === '') return;
+    // Only spaces is no question either: not a use.
+    if (prompt.trim() === '') return;
     try {
       // With Ollama's token counts, as the Ollama endpoint counts its clients' uses.
       await usage.track(model, { prompt_tokens: result.metrics.prompt_eval_count, completion_tokens: result.metrics.eval_count });
@@ -67,6 +68,8 @@ export async function createOllamaSideWith(
     }
   };
 
+  // Running generateStream calls by stream_id, so cancelGenerate can stop one.
+  const streams = new Map<string, AbortController>();
   const handlers: OllamaHandlers = {
     listModels: () => listModels(client, lists),
     async deleteModel({ model }) {
@@ -103,15 +106,28 @@ export async function createOllamaSideWith(
     async listPulls() {
       return { success: true, pulls: pulls.list() };
     },
-    async generate({ model, prompt }) {
-      const result = await generate(client, model, prompt);
+    async generate({ model, prompt, ...o }) {
+      const result = await generate(client, model, prompt, o);
       await count(model, prompt, result);
       return result;
     },
-    async generateStream({ model, prompt, stream_id }) {
-      const result = await generateStream(client, events, model, prompt, stream_id);
-      await count(model, prompt, result);
-      return result;
+    async generateStream({ model, prompt, stream_id, ...o }) {
+      if (streams.has(stream_id)) throw new AppError(409, `a stream ${stream_id} is already running`, { field: 'stream_id' });
+      const stop = new AbortController();
+      streams.set(stream_id, stop);
+      try {
+        const result = await generateStream(client, events, model, prompt, stream_id, o, stop.signal);
+        await count(model, prompt, result);
+        return result;
+      } finally {
+        streams.delete(stream_id);
+      }
+    },
+    async cancelGenerate({ stream_id }) {
+      const stop = streams.get(stream_id);
+      if (!stop) throw notFound(`no running stream ${stream_id}`, { field: 'stream_id' });
+      stop.abort();
+      return { success: true, message: `Stream ${stream_id} stopped`, stream_id };
     },
   };
 
