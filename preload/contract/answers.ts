@@ -38,6 +38,8 @@ const gpuDeviceGroup = z.object({
   allocated_vram_gb: z.number(),
   free_units: int(),
   vram_source: numberSource,
+  usable_gb: z.number().optional(),
+  sharing_note: z.string().optional(),
 });
 
 const gpuNode = z.object({

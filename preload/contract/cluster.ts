@@ -36,6 +36,14 @@ export interface GpuDeviceGroup {
   allocated_vram_gb: number;
   free_units: number;
   vram_source: NumberSource;
+  /**
+   * What a new deployment on a free unit of this group can really use, GiB: the unit itself (a
+   * whole GPU, a MIG slice), or under time-slicing the physical GPU's memory less what its other
+   * tenants hold or are estimated to hold. 0 when no unit is free.
+   */
+  usable_gb?: number;
+  /** Time-slicing: how the units share one GPU's memory, and what that leaves. */
+  sharing_note?: string;
 }
 
 export interface GpuNode {

@@ -65,6 +65,15 @@ describe.skipIf(!hasChromium)('a deployment runs as estimated, on the GPU that w
     await expect(kubectl('get', 'pvc', 'big-llama-models')).rejects.toThrow(/NotFound/);
   });
 
+  it('shows a time-sliced GPU unit as what a new deployment can use of the shared GPU, with the sharing explained', async () => {
+    await page.goto(`${stack.url}/#/gpus`);
+    const cell = page.locator('table.nodes tr', { hasText: 'NVIDIA-H100L-23C-SHARED' }).getByTestId('unit-vram');
+    await expect.poll(() => cell.textContent()).toMatch(/23\.0 GiB\s+usable now of the shared 23\.0 GiB GPU/);
+    expect(await cell.getAttribute('title')).toMatch(/^4 time-sliced units of one NVIDIA-H100L-23C-SHARED GPU \(23 GiB each\): no memory isolation/);
+    await page.goto(`${stack.url}/#/deployments`);
+    await form().waitFor();
+  });
+
   it('deploys llama3.1:8b pinned to the GPU kind checked, with its claim, its pull progress, then its measured VRAM beside the estimate', async () => {
     // Slow enough (about 8 s for 4.92 GB) that the progress is seen.
     stack.sim.kube.podOllamas.pullBytesPerSecond = 6e8;
@@ -97,14 +106,15 @@ describe.skipIf(!hasChromium)('a deployment runs as estimated, on the GPU that w
 
     // A first request loads the model in its own Ollama (through the service proxy, as a client would).
     await generate(stack, 'llama-eight', 'llama3.1:8b');
-    const measuredCell = row('llama-eight').locator('td[title^="measured"]');
-    await expect.poll(() => measuredCell.textContent(), { timeout: 10_000 }).toMatch(/\d+\.\d GiB/);
+    // The row shows estimated / measured.
+    const vramCell = row('llama-eight').getByTestId('row-vram');
+    await expect.poll(() => vramCell.textContent(), { timeout: 10_000 }).toMatch(/^\d+\.\d GiB \/ \d+\.\d GiB$/);
     const listed = (await stack.get<DeploymentsResult>('/api/deployments')).models.find((m) => m.name === 'llama-eight')!;
     expect(listed.measured_context_length).toBe(est.estimate.context_length);
     const resident = est.estimate.resident_vram_gb!;
     // The simulator's own layout (test/sim/ollama/vram.ts) against the app's estimate: within 10 %.
     expect(Math.abs(listed.measured_vram_gb! - resident) / resident).toBeLessThan(0.1);
-    expect(await measuredCell.textContent()).toBe(`${listed.measured_vram_gb!.toFixed(1)} GiB`);
+    expect(await vramCell.textContent()).toBe(`${listed.estimated_vram_gb!.toFixed(1)} GiB / ${listed.measured_vram_gb!.toFixed(1)} GiB`);
     // The ratio is kept in the cluster and shown with the next estimate.
     await form().locator('select[name=context_length]').selectOption('8192');
     await expect.poll(() => form().getByTestId('accuracy').textContent(), { timeout: 10_000 }).toMatch(/Estimates on this cluster have been within \d+(\.\d)? % .*llama3\.1:8b: measured \d+\.\d\d GiB against \d+\.\d\d GiB estimated; kept in model-hosting\/model-vram-measurements/);

@@ -44,14 +44,19 @@ export function computeGpuInfo(input: GpuStatusInput): GpuInfo {
         vram += Number.isFinite(estimate) && estimate > 0 ? Math.min(estimate, n * cap.addressable_gb) : n * cap.vram_per_unit_gb;
       }
       const { addressable_gb: _a, ...rest } = cap;
-      return {
+      const free = Math.max(0, cap.units - units);
+      const group: GpuDeviceGroup = {
         ...rest,
         vram_per_unit_gb: round2(cap.vram_per_unit_gb),
         total_vram_gb: round2(cap.total_vram_gb),
         allocated_units: Math.min(units, cap.units),
         allocated_vram_gb: round2(Math.min(vram, cap.total_vram_gb)),
-        free_units: Math.max(0, cap.units - units),
+        free_units: free,
+        usable_gb: 0,
       };
+      group.usable_gb = free > 0 ? round2(largestFree(group, cap.addressable_gb)) : 0;
+      if (cap.sharing === 'time-slicing') group.sharing_note = timeSlicedNote(cap, group, units);
+      return group;
     });
     const schedulable = node.ready && !node.unschedulable;
     const largest = schedulable ? Math.max(0, ...groups.map((g, i) => largestFree(g, caps[i]!.addressable_gb))) : 0;
@@ -93,3 +98,16 @@ function largestFree(g: GpuDeviceGroup, addressable: number): number {
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+/**
+ * Why a time-sliced unit's figure is not total ÷ replicas: the replicas share one GPU's memory
+ * with no isolation, so a new tenant can use what the others leave of the whole GPU.
+ */
+function timeSlicedNote(cap: { units: number; physical_gpus: number; product: string; addressable_gb: number; vram_per_unit_gb: number }, g: GpuDeviceGroup, tenants: number): string {
+  const whole = round2(cap.addressable_gb);
+  const gpus = cap.physical_gpus === 1 ? `one ${cap.product} GPU` : `${cap.physical_gpus} ${cap.product} GPUs`;
+  const held = tenants
+    ? `its ${tenants} tenant${tenants === 1 ? '' : 's'} hold${tenants === 1 ? 's' : ''} ${g.allocated_vram_gb} GiB (this app's pods by their estimate, other pods ${round2(cap.vram_per_unit_gb)} GiB each, an even share)`
+    : 'no tenant holds any of it yet';
+  return `${cap.units} time-sliced units of ${gpus} (${whole} GiB each): no memory isolation, every tenant sees the whole ${whole} GiB; ${held}, so a new deployment there can use ${g.usable_gb} GiB`;
+}
