@@ -80,6 +80,10 @@ export async function startOllamaEndpoint(options: OllamaEndpointOptions): Promi
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://endpoint');
+    // The path goes on under the API server's /proxy/: nothing in it may climb out (an encoded "/" or "..").
+    const path = safePath(url.pathname);
+    if (path === null) return refuse(res, 400, `path ${url.pathname.slice(0, 200)} is not an Ollama path (letters, digits and . _ ~ : @ + - between slashes only)`, url.pathname.startsWith('/v1/'));
+    url.pathname = path;
     const method = req.method ?? 'GET';
     const route = routeOf(method === 'OPTIONS' ? 'GET' : method, url.pathname);
     const openai = !!route.openai;
@@ -265,6 +269,24 @@ async function sendMergedList(res: ServerResponse, path: '/api/tags' | '/v1/mode
   }
   res.writeHead(200, { 'content-type': headerText(answer.headers['content-type']) ?? 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'x-model-manager-target': target });
   res.end(body);
+}
+
+const SEGMENT = /^[A-Za-z0-9._~:@+-]*$/;
+
+/** The path with each segment decoded and checked; null when a segment is "..", "." or holds anything else. */
+export function safePath(pathname: string): string | null {
+  const out: string[] = [];
+  for (const raw of pathname.split('/').slice(1)) {
+    let seg: string;
+    try {
+      seg = decodeURIComponent(raw);
+    } catch {
+      return null;
+    }
+    if (seg === '.' || seg === '..' || !SEGMENT.test(seg)) return null;
+    out.push(seg);
+  }
+  return `/${out.join('/')}`;
 }
 
 /** A refusal Ollama's clients show as it is: {"error": msg} for /api, OpenAI's error object for /v1. */

@@ -80,6 +80,20 @@ describe('Origin', () => {
   });
 });
 
+describe('paths', () => {
+  it('refuses a path that could climb out of the service proxy (an encoded "/" or ".."), before anything is sent', async () => {
+    for (const path of ['/api/..%2F..%2F..%2Fsecrets', '/api/x%2F..%2F..%2Fy', '/v1/models/a%5Cb', '/api/tags%00']) {
+      const r = await send(w.endpoint.url, { path });
+      expect(r.status, path).toBe(400);
+      expect(r.text).toContain('is not an Ollama path');
+    }
+    // What clients do send still works: an encoded ":" in a model name.
+    const m = await send(w.endpoint.url, { path: '/v1/models/llama3.2%3A1b' });
+    expect(m.status).toBe(200);
+    expect(JSON.parse(m.text).id).toBe('llama3.2:1b');
+  });
+});
+
 describe('beyond loopback', () => {
   it('refuses to bind beyond loopback without a strong token', async () => {
     await expect(startOllamaEndpoint({ host: '0.0.0.0', port: 0, getCore: () => null, env: {} })).rejects.toThrow(/without a strong token/);
