@@ -75,7 +75,8 @@ describe('pull cancel and resume', () => {
     // Resumes at the kept bytes: at least what the first pull saw, well short of the total.
     expect(mine[0]?.completed).toBeGreaterThanOrEqual(seen.completed as number);
     expect(mine[0]?.completed).toBeLessThan(weights?.size as number);
-    expect(mine.at(-1)?.completed).toBe(weights?.size);
+    // No line when the blob finishes (Ollama's ticker): the last is short of the size.
+    expect(mine.at(-1)?.completed).toBeLessThanOrEqual(weights?.size as number);
     expect(lines.at(-1)).toEqual({ status: 'success' });
     expect(sim.state.installed()).toContain('llama3.2:latest');
     expect(sim.state.pullCounts.get('llama3.2:latest')).toBe(2);

@@ -3,6 +3,8 @@
 import type { PullProgress } from '../../../preload/contract/index.ts';
 
 const RATE_WINDOW_MS = 5_000;
+/** Statuses Ollama sends only after every blob is on disk (server/images.go PullModel). */
+const AFTER_DOWNLOADS = new Set(['verifying sha256 digest', 'writing manifest', 'removing unused layers', 'removing any unused layers', 'success']);
 
 export class PullTracker {
   readonly #layers = new Map<string, { total: number; completed: number }>();
@@ -44,6 +46,14 @@ export class PullTracker {
         this.#layers.set(digest, { total: obj.total, completed });
       }
       this.#sample(now);
+    }
+    // Ollama sends no line when a blob finishes (its last one is usually short of the total) and
+    // verifies only once every blob is down: from then on, every layer it named is complete.
+    if (AFTER_DOWNLOADS.has(statusText)) {
+      for (const l of this.#layers.values()) {
+        this.#downloaded += l.total - l.completed;
+        l.completed = l.total;
+      }
     }
     let status: string;
     if (statusText === 'success') status = 'success';

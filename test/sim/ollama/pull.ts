@@ -4,7 +4,7 @@ import type { SimContext } from './context.ts';
 import { armStreamDisconnect } from './faults.ts';
 import { clientGone, sendError, sendJson, sleep, startNdjson, stringField, type Json } from './http-util.ts';
 import { findLibraryModel, type Layer } from './library.ts';
-import { displayShortest, parseModelName } from './names.ts';
+import { displayShortest, nameKey, parseModelName } from './names.ts';
 import { installModel, isBlobComplete } from './state.ts';
 
 type Progress = { status: string; digest?: string; total?: number; completed?: number } | { error: string };
@@ -14,6 +14,13 @@ function progressLine(layer: Layer, completed: number): Progress {
   const line: Progress = { status: `pulling ${layer.digest.slice(7, 19)}`, digest: layer.digest, total: layer.size };
   if (completed > 0) line.completed = completed;
   return line;
+}
+
+/** The layer digests of what is installed under `name` now (empty when nothing is). */
+function installedLayers(ctx: SimContext, name: string): string[] {
+  const parsed = parseModelName(name);
+  const entry = parsed ? ctx.state.installed.get(nameKey(parsed)) : undefined;
+  return entry ? entry.model.layers.map((l) => l.digest) : [];
 }
 
 /** Runs the pull, handing each progress object to `emit`; stops early when `signal` aborts. */
@@ -26,23 +33,22 @@ async function runPull(ctx: SimContext, name: string, emit: (p: Progress) => voi
   }
   for (const layer of model.layers) {
     if (signal.aborted) return;
+    // downloadBlob: a blob already on disk is said once, complete (server/download.go).
     if (isBlobComplete(ctx.state, layer.digest, layer.size)) {
       emit(progressLine(layer, layer.size));
       continue;
     }
-    const { dl, joined } = ctx.downloader.acquire(layer.digest, layer.size);
-    // The first line of a download Ollama starts says what was on disk (nothing: no `completed`),
-    // whatever the clock did in between; one joining a running download says where it is.
-    let first = !joined;
+    const { dl } = ctx.downloader.acquire(layer.digest, layer.size);
     try {
+      // blobDownload.Wait: a line only on each tick of a 60 ms ticker, and none when the blob
+      // finishes; so a small layer may never be seen and a layer's last line is usually below
+      // its total.
       for (;;) {
-        const done = first ? dl.from : dl.completed();
-        first = false;
-        emit(progressLine(layer, done));
-        if (done >= layer.size) break;
         const tick = sleep(ctx.progressIntervalMs, signal).then(() => 'tick' as const);
         const result = await Promise.race([tick, dl.finished]);
         if (signal.aborted || result === false) return;
+        if (result === true) break;
+        emit(progressLine(layer, dl.completed()));
       }
     } finally {
       dl.release();
@@ -50,7 +56,10 @@ async function runPull(ctx: SimContext, name: string, emit: (p: Progress) => voi
   }
   emit({ status: 'verifying sha256 digest' });
   emit({ status: 'writing manifest' });
+  // A re-pull that changed the model leaves layers no manifest uses: Ollama prunes them (unless OLLAMA_NOPRUNE).
+  const before = installedLayers(ctx, name);
   installModel(ctx.state, name, model);
+  if (before.some((d) => !model.layers.some((l) => l.digest === d))) emit({ status: 'removing unused layers' });
   emit({ status: 'success' });
   ctx.log(`pulled ${name}`);
 }
