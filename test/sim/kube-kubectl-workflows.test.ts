@@ -5,10 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startKubeSim, type KubeSim } from './kube/server.ts';
-import { kubectl, kubectlPath } from './kube/kubectl.ts';
+import { startOllamaSim } from './ollama/server.ts';
+import { kubectl, kubectlPath, kubectlStream } from './kube/kubectl.ts';
 import { eventually, raw } from './kube/testing.ts';
 
 let sim: KubeSim;
+let ollama: Awaited<ReturnType<typeof startOllamaSim>>;
 let dir: string;
 let kubeconfig: string;
 const k = (...args: string[]) => kubectl(kubeconfig, args);
@@ -23,13 +25,15 @@ function deployment(name: string, ns: string, containers: unknown[], replicas = 
 describe.skipIf(!kubectlPath)(`kubectl workflows (${kubectlPath ?? 'not on PATH: skipped'})`, () => {
   beforeAll(async () => {
     // Pods take 300 ms to be ready, so a rollout of 3 lasts about a second: long enough for kubectl to watch it.
-    sim = await startKubeSim({ readyDelayMs: 300, quiet: true });
+    ollama = await startOllamaSim({});
+    sim = await startKubeSim({ readyDelayMs: 300, quiet: true, ollamaUrl: ollama.url });
     dir = mkdtempSync(join(tmpdir(), 'kube-sim-kubectl-wf-'));
     kubeconfig = join(dir, 'kubeconfig');
     sim.writeKubeconfig(kubeconfig);
   });
   afterAll(async () => {
     await sim?.close();
+    await ollama?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -97,5 +101,41 @@ describe.skipIf(!kubectlPath)(`kubectl workflows (${kubectlPath ?? 'not on PATH:
     const h = await k('rollout', 'history', 'deployment/kc-roll', '-n', 'team-a');
     expect(h.code, h.stderr).toBe(0);
     expect(h.stdout).toMatch(/REVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>/);
+  });
+
+  // Columns of pkg/printers/internalversion/printers.go (printEvent); reasons and messages of the kubelet
+  // (pkg/kubelet/events/event.go, images/image_manager.go) and the scheduler.
+  test('get events shows the failed pod\'s Scheduled, Pulling, BackOff; --field-selector narrows them', async () => {
+    const c = await raw(sim, '/api/v1/namespaces/research/pods', { method: 'POST', body: {
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'kc-bad' }, spec: { containers: [{ name: 'main', image: 'registry.example/does-not-exist:2' }] } } });
+    expect(c.status).toBe(201);
+    const r = await eventually(() => k('get', 'events', '-n', 'research', '--field-selector', 'involvedObject.name=kc-bad'),
+      (x) => x.stdout.includes('BackOff'));
+    const [head, ...rows] = r.stdout.trim().split('\n');
+    expect(head!.split(/\s{2,}/)).toEqual(['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE']);
+    const reasons = rows.map((l) => l.split(/\s+/)[2]);
+    expect(reasons).toEqual(expect.arrayContaining(['Scheduled', 'Pulling', 'Failed', 'BackOff']));
+    expect(rows.find((l) => l.includes('BackOff'))).toMatch(/Normal\s+BackOff\s+pod\/kc-bad\s+Back-off pulling image "registry.example\/does-not-exist:2"/);
+    const w = await k('get', 'events', '-n', 'research', '--field-selector', 'type=Warning,involvedObject.name=kc-bad', '-o', 'json');
+    const items = JSON.parse(w.stdout).items;
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.every((e: any) => e.type === 'Warning')).toBe(true);
+  });
+
+  test('logs -f prints the Ollama pod\'s start-up lines, then the requests the service proxy forwards to it', async () => {
+    const pods = (await raw(sim, '/api/v1/namespaces/model-hosting/pods?labelSelector=app%3Dollama')).json.items;
+    const f = kubectlStream(kubeconfig, ['logs', '-f', '-n', 'model-hosting', pods[0].metadata.name]);
+    try {
+      await eventually(() => f.output(), (o) => o.includes('msg="Listening on [::]:11434 (version'), 10_000);
+      const p = await raw(sim, '/api/v1/namespaces/model-hosting/services/ollama-service:11434/proxy/api/tags');
+      expect(p.status).toBe(200);
+      const out = await eventually(() => f.output(), (o) => o.includes('"/api/tags"'), 10_000);
+      expect(out.trim().split('\n').pop()).toMatch(/^\[GIN\] .* \| 200 \|.*\| GET\s+"\/api\/tags"$/);
+      expect(f.child.exitCode).toBeNull(); // still following
+    } finally {
+      f.stop();
+    }
+    const tail = await k('logs', '-n', 'model-hosting', pods[0].metadata.name, '--tail=1', '--timestamps');
+    expect(tail.stdout).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z \[GIN\] .*"\/api\/tags"\n$/);
   });
 });

@@ -76,4 +76,13 @@ describe.skipIf(!available)('python3-kubernetes against the simulator', () => {
     expect(rep.minAvailable).toBeGreaterThanOrEqual(3);
     expect(rep.sideBySide.length).toBeGreaterThan(0);
   });
+
+  // Reasons from pkg/kubelet/events/event.go, messages from kuberuntime_container.go, images/image_manager.go,
+  // pkg/controller/deployment/sync.go; fields from pkg/registry/core/event/strategy.go; logs from
+  // pkg/registry/core/pod/strategy.go (LogLocation) and the kubelet's GetContainerLogs.
+  test('events of a failed pod (core and events.k8s.io), ScalingReplicaSet on a watch, logs with tail, timestamps, follow', async () => {
+    const rep = await scenario('events_logs.py');
+    expect(rep.reasons).toEqual(expect.arrayContaining(['BackOff', 'Failed', 'Pulling', 'Scheduled']));
+    expect(rep.followed).toMatch(/^\[GIN\] \d{4}\/\d\d\/\d\d - [\d:]+ \| 200 \|\s+\S+ \|\s+\S+ \| GET\s+"\/api\/version"$/);
+  });
 });

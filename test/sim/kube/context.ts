@@ -2,6 +2,7 @@
 import type { Store } from './store.ts';
 import type { Faults, WatchRegistry } from './faults.ts';
 import type { PortForwards } from './portforward.ts';
+import type { PodLogs } from './podlogs.ts';
 
 export interface SimContext {
   store: Store;
@@ -9,5 +10,6 @@ export interface SimContext {
   watches: WatchRegistry;
   ollamaUrl?: string;
   portForwards?: PortForwards;
+  podLogs?: PodLogs;
   log: (msg: string) => void;
 }

@@ -14,6 +14,7 @@ import { randomSuffix, templateHash } from './names.ts';
 import type { Kubelet } from './kubelet.ts';
 import { deleteObj } from './deletion.ts';
 import { fenceposts, maxUnavailable, rolloutStep } from './rollout.ts';
+import type { EventRecorder } from './events.ts';
 
 const deployments = resourceFor('deployments');
 const replicasets = resourceFor('replicasets');
@@ -43,6 +44,8 @@ export class DeploymentController {
   private log: (m: string) => void;
   private queue = new Set<string>();
   private flushing = false;
+  /** Where ScalingReplicaSet, SuccessfulCreate and SuccessfulDelete events go (deployment and replicaset controllers). */
+  events: EventRecorder | undefined;
   /** While seeding, reconciles are called directly and events are ignored. */
   paused = false;
   private closed = false;
@@ -151,10 +154,12 @@ export class DeploymentController {
           status: { replicas: 0 },
         };
         current = this.store.create(replicasets, rs);
+        this.scaledEvent(d, rsName, 0, step.newReplicas);
         if (!instant) this.log(`[SIM] deployment ${ns}/${name}: new replicaset ${rsName} (revision ${revision})`);
       } else if (current && step.newReplicas !== undefined && (current.spec.replicas !== step.newReplicas || revOf(current) !== revision ||
           current.metadata.annotations?.['deployment.kubernetes.io/desired-replicas'] !== String(desired))) {
         const rs = clone(current);
+        this.scaledEvent(d, rsName, rs.spec.replicas ?? 0, step.newReplicas);
         rs.spec.replicas = step.newReplicas;
         rs.metadata.annotations = { ...(rs.metadata.annotations ?? {}),
           'deployment.kubernetes.io/desired-replicas': String(desired),
@@ -166,6 +171,7 @@ export class DeploymentController {
         const want = step.old.get(old.metadata.name!) ?? 0;
         if (old.spec?.replicas === want) continue;
         const rs = clone(old);
+        this.scaledEvent(d, old.metadata.name!, rs.spec.replicas ?? 0, want);
         rs.spec.replicas = want;
         this.store.update(replicasets, rs);
         this.log(`[SIM] deployment ${ns}/${name}: scaled old replicaset ${old.metadata.name} to ${want}`);
@@ -192,13 +198,20 @@ export class DeploymentController {
     if (rs.metadata.deletionTimestamp) {
       // Being deleted: the replicaset controller no longer manages its pods.
     } else if (owned.length < want) {
-      for (let i = owned.length; i < want; i++) owned.push(this.createPod(rs, instant));
+      for (let i = owned.length; i < want; i++) {
+        const pod = this.createPod(rs, instant);
+        owned.push(pod);
+        this.events?.record(replicasets, rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, { component: 'replicaset-controller' });
+      }
     } else if (owned.length > want) {
       // Like the replicaset controller: unscheduled first, then not ready, then newest.
       const rank = (p: KObj) => (!p.spec?.nodeName ? 0 : !isReady(p) ? 1 : 2);
       const victims = [...owned].sort((a, b) => rank(a) - rank(b) ||
         String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp))).slice(0, owned.length - want);
-      for (const v of victims) deleteObj(this.store, pods, v, {});
+      for (const v of victims) {
+        deleteObj(this.store, pods, v, {});
+        this.events?.record(replicasets, rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${v.metadata.name}`, { component: 'replicaset-controller' });
+      }
       owned = owned.filter((p) => !victims.includes(p));
     }
     const ready = owned.filter(isReady).length;
@@ -279,6 +292,12 @@ export class DeploymentController {
     next.status = status;
     next.metadata.annotations = { ...(next.metadata.annotations ?? {}), 'deployment.kubernetes.io/revision': rev };
     this.store.update(deployments, next);
+  }
+
+  /** pkg/controller/deployment/sync.go scaleReplicaSet: "Scaled up|down replica set X from A to B". */
+  private scaledEvent(d: KObj, rs: string, from: number, to: number): void {
+    if (from === to) return;
+    this.events?.record(deployments, d, 'Normal', 'ScalingReplicaSet', `Scaled ${to > from ? 'up' : 'down'} replica set ${rs} from ${from} to ${to}`, { component: 'deployment-controller' });
   }
 
   close(): void {

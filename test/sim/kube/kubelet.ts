@@ -12,6 +12,9 @@ import { keyOf } from './store.ts';
 import { resourceFor } from './resources.ts';
 import type { Scheduler } from './scheduler.ts';
 import { storeOrFinish } from './deletion.ts';
+import type { EventRecorder } from './events.ts';
+import type { PodLogs } from './podlogs.ts';
+import { containerStartEvents, failedSchedulingEvent, killingEvents, scheduledEvent } from './kubelet-events.ts';
 
 export interface KubeletOptions {
   readyDelayMs: number;
@@ -56,6 +59,9 @@ export class Kubelet {
   private closed = false;
   /** Called with a pod the kubelet brings to Running, before it is stored (the per-pod Ollamas: test/sim/pod-ollama.ts). */
   startHook: ((pod: KObj) => void) | undefined;
+  /** Where the scheduler's and kubelet's events go, and the containers' output. */
+  events: EventRecorder | undefined;
+  podLogs: PodLogs | undefined;
 
   constructor(store: Store, scheduler: Scheduler, opts: KubeletOptions, log: (m: string) => void) {
     this.store = store;
@@ -73,6 +79,7 @@ export class Kubelet {
     if (e.r.plural !== 'pods') return;
     const key = keyOf(e.obj.metadata.namespace, e.obj.metadata.name!);
     if (e.type === 'DELETED') {
+      this.podLogs?.drop(e.obj.metadata.namespace!, e.obj.metadata.name!);
       clearTimeout(this.timers.get(key));
       this.timers.delete(key);
       clearTimeout(this.stopping.get(key));
@@ -116,12 +123,14 @@ export class Kubelet {
       if (old?.message === result.message) return;
       pod.status = { ...(pod.status ?? {}), phase: 'Pending', qosClass: qosClass(pod),
         conditions: [cond('PodScheduled', 'False', { reason: 'Unschedulable', message: result.message })] };
-      this.store.update(pods, pod);
+      const stored = this.store.update(pods, pod);
+      failedSchedulingEvent(this.events, stored, result.message);
       this.log(`[SIM] pod ${key} unschedulable: ${result.message}`);
       return;
     }
     this.unschedulable.delete(key);
-    this.store.update(pods, this.bind(pod, result.node));
+    const bound = this.store.update(pods, this.bind(pod, result.node));
+    scheduledEvent(this.events, bound, result.node.metadata.name!);
     this.startLater(key);
   }
 
@@ -209,7 +218,9 @@ export class Kubelet {
       if (!e || !e.obj.spec?.nodeName || e.obj.status?.phase !== 'Pending' || e.obj.metadata.deletionTimestamp) return;
       const pod = this.started(clone(e.obj));
       this.startHook?.(pod);
-      this.store.update(pods, pod);
+      const stored = this.store.update(pods, pod);
+      containerStartEvents(this.events, stored, (image) => this.isUnpullable(image));
+      for (const c of stored.spec?.containers ?? []) if (!this.isUnpullable(String(c.image))) this.podLogs?.started(stored, c);
       const waiting = pod.status.containerStatuses?.find((s: any) => s.state?.waiting)?.state.waiting.reason;
       this.log(`[SIM] pod ${key} ${waiting ? `waiting: ${waiting}` : `running on ${pod.spec.nodeName}`}`);
     }, this.opts.readyDelayMs);
@@ -222,6 +233,7 @@ export class Kubelet {
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
     const ms = Math.min(this.opts.terminationMs, pod.metadata.deletionGracePeriodSeconds * 1000);
+    killingEvents(this.events, pod);
     const t = setTimeout(() => {
       this.stopping.delete(key);
       const [ns, name] = key.split('/') as [string, string];
@@ -236,6 +248,7 @@ export class Kubelet {
       }));
       o.metadata.deletionGracePeriodSeconds = 0;
       storeOrFinish(this.store, pods, o);
+      this.podLogs?.drop(ns, name);
       this.log(`[SIM] pod ${key} stopped and removed by the kubelet`);
     }, ms);
     t.unref();

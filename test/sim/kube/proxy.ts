@@ -8,6 +8,7 @@ import type { SimContext } from './context.ts';
 import type { ApiPath } from './paths.ts';
 import { errors } from './status.ts';
 import { backendFor, readyEndpoints } from './backends.ts';
+import { ginLine } from './podlogs.ts';
 
 const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'authorization', 'host']);
 
@@ -62,7 +63,14 @@ export function serveProxy(ctx: SimContext, p: ApiPath, req: IncomingMessage, re
     host: backend.host, port: backend.port, method: req.method,
     path: backendPath(p.rest) + url.search, headers,
   });
+  const t0 = performance.now();
+  const pathOnly = backendPath(p.rest);
   upstream.on('response', (up) => {
+    // The Ollama in the pod logs each request as gin does; `kubectl logs` shows it.
+    const c = (pod.spec?.containers ?? []).find((x: any) => /(^|\/)ollama(:|@|$)/.test(String(x.image ?? '')));
+    if (c && ctx.podLogs) ctx.podLogs.ensureStarted(pod, c);
+    if (c && ctx.podLogs) up.on('end', () => ctx.podLogs!.append(pod.metadata.namespace!, pod.metadata.name!, c.name,
+      ginLine(up.statusCode ?? 0, performance.now() - t0, '10.244.0.1', req.method ?? 'GET', pathOnly)));
     const out: Record<string, string | string[]> = {};
     for (const [k, v] of Object.entries(up.headers)) if (v !== undefined && !hopByHop.has(k)) out[k] = v;
     res.writeHead(up.statusCode ?? 502, out);

@@ -42,6 +42,10 @@ export const RESOURCES: ResourceInfo[] = [
     subresources: [{ name: 'status', kind: 'PersistentVolumeClaim', verbs: ['get', 'patch', 'update'] }] },
   { group: '', version: 'v1', plural: 'configmaps', singular: 'configmap', kind: 'ConfigMap', namespaced: true, nameRule: 'subdomain',
     verbs: rw, shortNames: ['cm'] },
+  { group: '', version: 'v1', plural: 'events', singular: 'event', kind: 'Event', namespaced: true, nameRule: 'subdomain',
+    verbs: rw, shortNames: ['ev'] },
+  { group: '', version: 'v1', plural: 'endpoints', singular: 'endpoints', kind: 'Endpoints', namespaced: true, nameRule: 'subdomain',
+    verbs: rw, shortNames: ['ep'] },
   { group: 'apps', version: 'v1', plural: 'deployments', singular: 'deployment', kind: 'Deployment', namespaced: true, nameRule: 'subdomain',
     verbs: rw, shortNames: ['deploy'], categories: ['all'],
     subresources: [
@@ -51,14 +55,20 @@ export const RESOURCES: ResourceInfo[] = [
   { group: 'apps', version: 'v1', plural: 'replicasets', singular: 'replicaset', kind: 'ReplicaSet', namespaced: true, nameRule: 'subdomain',
     verbs: rw, shortNames: ['rs'], categories: ['all'],
     subresources: [{ name: 'status', kind: 'ReplicaSet', verbs: ['get', 'patch', 'update'] }] },
+  // The same events as core/v1 ones, in the newer form (the store keeps both: events.ts).
+  { group: 'events.k8s.io', version: 'v1', plural: 'events', singular: 'event', kind: 'Event', namespaced: true, nameRule: 'subdomain',
+    verbs: rw, shortNames: ['ev'] },
+  { group: 'discovery.k8s.io', version: 'v1', plural: 'endpointslices', singular: 'endpointslice', kind: 'EndpointSlice', namespaced: true, nameRule: 'subdomain',
+    verbs: rw },
 ];
 
 const byPlural = new Map<string, ResourceInfo>();
 const byKind = new Map<string, ResourceInfo>();
 for (const r of RESOURCES) {
   byPlural.set(`${r.group}/${r.plural}`, r);
-  byKind.set(r.kind.toLowerCase(), r);
-  byKind.set(r.plural, r);
+  // A kind served by two groups (Event) is the first one's by name.
+  if (!byKind.has(r.kind.toLowerCase())) byKind.set(r.kind.toLowerCase(), r);
+  if (!byKind.has(r.plural)) byKind.set(r.plural, r);
 }
 
 export function findResource(group: string, plural: string): ResourceInfo | undefined {

@@ -93,12 +93,24 @@ const fieldGetters: Record<string, (o: KObj) => string | undefined> = {
   'status.podIP': (o) => o.status?.podIP ?? '',
   'spec.unschedulable': (o) => String(Boolean(o.spec?.unschedulable)),
   'type': (o) => o.type ?? '',
+  // Events (pkg/registry/core/event/strategy.go ToSelectableFields); an events.k8s.io/v1 event keeps the same fields under regarding.
+  'reason': (o) => o.reason ?? '',
+  'source': (o) => (o.source ?? o.deprecatedSource)?.component ?? '',
+  'reportingComponent': (o) => o.reportingComponent ?? o.reportingController ?? '',
+  ...Object.fromEntries(['kind', 'namespace', 'name', 'uid', 'apiVersion', 'resourceVersion', 'fieldPath'].flatMap((f) => [
+    [`involvedObject.${f}`, (o: KObj) => String((o.involvedObject ?? o.regarding)?.[f] ?? '')],
+    [`regarding.${f}`, (o: KObj) => String((o.regarding ?? o.involvedObject)?.[f] ?? '')],
+  ])),
 };
+
+const eventFields = ['reason', 'source', 'type', 'reportingComponent',
+  ...['kind', 'namespace', 'name', 'uid', 'apiVersion', 'resourceVersion', 'fieldPath'].flatMap((f) => [`involvedObject.${f}`, `regarding.${f}`])];
 
 const fieldsByKind: Record<string, string[]> = {
   pods: ['spec.nodeName', 'status.phase', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName', 'status.podIP'],
   nodes: ['spec.unschedulable'],
   namespaces: ['status.phase'],
+  events: eventFields,
 };
 
 export function fieldMatcher(selector: string | undefined, plural: string): Matcher | undefined {

@@ -18,6 +18,8 @@ import { Scheduler } from './scheduler.ts';
 import { Kubelet } from './kubelet.ts';
 import { DeploymentController } from './controller.ts';
 import { GarbageCollector } from './gc.ts';
+import { EventRecorder } from './events.ts';
+import { PodLogs } from './podlogs.ts';
 import { seedCluster } from './seed.ts';
 import { Authenticator, authorize, CERT_ADMIN_GROUP, CERT_VIEWER_GROUP } from './auth.ts';
 import type { User } from './auth.ts';
@@ -130,7 +132,8 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
   const watches = new WatchRegistry();
   const faults = createFaults(watches, log);
   const portForwards = new PortForwards(log);
-  const ctx: SimContext = { store, faults, watches, log, portForwards };
+  const podLogs = new PodLogs();
+  const ctx: SimContext = { store, faults, watches, log, portForwards, podLogs };
   if (opts.ollamaUrl) ctx.ollamaUrl = opts.ollamaUrl;
   const scheduler = new Scheduler(store);
   const kubelet = new Kubelet(store, scheduler, { readyDelayMs: opts.readyDelayMs ?? 300, unpullableImages: opts.unpullableImages ?? [], terminationMs: opts.podTerminationMs ?? 1000 }, log);
@@ -153,6 +156,11 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
   for (const k of ['nodes', 'namespaces', 'deployments', 'pods'] as const) if (opts[k]) scale[k] = opts[k];
   seedCluster(store, controller, certs.caPem, scale);
   gc.indexAll(['deployments', 'replicasets', 'pods', 'services', 'configmaps']);
+  // After seeding: the seeded objects' events would have expired on a real cluster.
+  const events = new EventRecorder(store);
+  kubelet.events = events;
+  kubelet.podLogs = podLogs;
+  controller.events = events;
 
   let port = opts.port ?? 0;
   const sockets = new Set<Socket>();
@@ -195,7 +203,7 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
       if (p.subresource === 'portforward') throw errors.badRequest('Upgrade request required');
       if (p.subresource) {
         authorize(user, verb, p.r, p.namespace, p.name, p.subresource);
-        return await handleSubresource(ctx, p, verb, req, res);
+        return await handleSubresource(ctx, p, verb, req, res, url);
       }
       if (!p.r.verbs.includes(verb) || (verb === 'create' && p.name)) throw errors.methodNotAllowed();
       if (p.r.namespaced && !p.namespace && !['list', 'watch'].includes(verb)) throw errors.rawNotFound();
@@ -309,6 +317,7 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
       kubelet.close();
       controller.close();
       gc.close();
+      events.close();
       await podOllamas.close();
     },
   };

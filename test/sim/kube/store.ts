@@ -66,8 +66,10 @@ export class Store {
   }
 
   private table(r: ResourceInfo): Table {
-    let t = this.tables.get(r.plural);
-    if (!t) this.tables.set(r.plural, (t = new Table()));
+    // By group and plural: events and events.k8s.io events are two tables.
+    const key = r.group ? `${r.group}/${r.plural}` : r.plural;
+    let t = this.tables.get(key);
+    if (!t) this.tables.set(key, (t = new Table()));
     return t;
   }
 

@@ -7,6 +7,7 @@ import { clone } from './types.ts';
 import { errors } from './status.ts';
 import { readJson, sendJson } from './http.ts';
 import { applyPatch, updateObject } from './rest.ts';
+import { servePodLog } from './logs.ts';
 
 function toScale(d: KObj): Record<string, unknown> {
   const sel = Object.entries(d.spec?.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
@@ -22,28 +23,13 @@ function toScale(d: KObj): Record<string, unknown> {
   };
 }
 
-function podLog(pod: KObj): string {
-  const image = String(pod.spec?.containers?.[0]?.image ?? '');
-  const t = pod.status?.startTime ?? pod.metadata.creationTimestamp;
-  if (image.includes('ollama')) {
-    const version = /:(\d[\w.-]*)$/.exec(image)?.[1] ?? '0.12.0';
-    return [
-      `time=${t} level=INFO source=routes.go:1331 msg="server config" env="map[OLLAMA_HOST:http://0.0.0.0:11434 OLLAMA_KEEP_ALIVE:5m0s OLLAMA_MAX_LOADED_MODELS:0 OLLAMA_NUM_PARALLEL:1]"`,
-      `time=${t} level=INFO source=images.go:477 msg="total blobs: 12"`,
-      `time=${t} level=INFO source=routes.go:1384 msg="Listening on [::]:11434 (version ${version})"`,
-      `time=${t} level=INFO source=types.go:130 msg="inference compute" id=GPU-0 library=cuda compute=9.0 driver=12.4 name="NVIDIA GPU"`,
-      '',
-    ].join('\n');
-  }
-  return `${t} simulated container ${pod.spec?.containers?.[0]?.name ?? ''} started (image ${image})\n`;
-}
-
 export async function handleSubresource(
   ctx: SimContext,
   p: ApiPath,
   verb: string,
   req: IncomingMessage,
   res: ServerResponse,
+  url: URL,
 ): Promise<void> {
   const { r, namespace: ns, name, subresource: sub } = p;
   const entry = ctx.store.getEntry(r, ns, name!);
@@ -73,10 +59,6 @@ export async function handleSubresource(
     ctx.log(`[SIM] scaled deployments ${ns}/${name} to ${replicas}`);
     return sendJson(res, 200, toScale(updated));
   }
-  if (sub === 'log' && r.plural === 'pods' && verb === 'get') {
-    res.writeHead(200, { 'Content-Type': 'text/plain' });
-    res.end(podLog(old));
-    return;
-  }
+  if (sub === 'log' && r.plural === 'pods' && verb === 'get') return servePodLog(ctx, old, url.searchParams, req, res);
   throw errors.rawNotFound();
 }

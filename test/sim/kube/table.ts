@@ -254,6 +254,30 @@ const PRINTERS: Record<string, Printer> = {
       return [c.metadata.name, Object.keys(c.data ?? {}).length + Object.keys(c.binaryData ?? {}).length, age(c, now)];
     },
   },
+  // pkg/printers/internalversion/printers.go printEvent; an events.k8s.io/v1 event prints the same.
+  events: {
+    columns: [
+      col('Last Seen', 'string', 'The time at which the most recent occurrence of this event was recorded.'),
+      col('Type', 'string', 'Type of this event (Normal, Warning), new types could be added in the future'),
+      col('Reason', 'string', 'This should be a short, machine understandable string that gives the reason for the transition into the object\'s current status.'),
+      col('Object', 'string', 'The object that this event is about.'),
+      col('Subobject', 'string', 'If referring to a piece of an object instead of an entire object, this string should contain a valid JSON/Go field access statement, such as desiredState.manifest.containers[2].', 1),
+      col('Source', 'string', 'The component reporting this event. Should be a short machine understandable string.', 1),
+      col('Message', 'string', 'A human-readable description of the status of this operation.'),
+      col('First Seen', 'string', 'The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)', 1),
+      col('Count', 'string', 'The number of times this event has occurred.', 1),
+      col('Name', 'string', NAME.description, 1, 'name'),
+    ],
+    cells(e, now) {
+      const io = e.involvedObject ?? e.regarding ?? {};
+      const src = e.source ?? e.deprecatedSource ?? {};
+      const since = (t: unknown) => (t ? humanDuration(now - Date.parse(String(t))) : '<unknown>');
+      // An event recorded through events.k8s.io has no lastTimestamp: the printer takes eventTime.
+      return [since(e.lastTimestamp ?? e.deprecatedLastTimestamp ?? e.series?.lastObservedTime ?? e.eventTime ?? e.metadata.creationTimestamp), e.type ?? '', e.reason ?? '',
+        `${String(io.kind ?? '').toLowerCase()}/${io.name ?? ''}`, io.fieldPath ?? '', [src.component, src.host].filter(Boolean).join(', ') || e.reportingComponent || e.reportingController || '',
+        e.message ?? e.note ?? '', since(e.firstTimestamp ?? e.deprecatedFirstTimestamp ?? e.eventTime), e.count ?? e.deprecatedCount ?? e.series?.count ?? 1, e.metadata.name];
+    },
+  },
   namespaces: {
     columns: [NAME, col('Status', 'string', 'The status of the namespace'), AGE],
     cells(n, now) {

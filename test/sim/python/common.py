@@ -43,3 +43,9 @@ def exists(read, *args):
         if e.status == 404:
             return None
         raise
+
+
+if os.environ.get("KUBE_SIM_TRACE_AFTER"):
+    # Debugging a scenario that hangs: print every thread's stack after this many seconds.
+    import faulthandler
+    faulthandler.dump_traceback_later(float(os.environ["KUBE_SIM_TRACE_AFTER"]), exit=True)

@@ -1,0 +1,115 @@
+// What each simulated container wrote to stdout, kept per pod and container with the time of
+// each line, as the kubelet keeps container logs: the kubelet writes a container's start-up
+// lines (Ollama's own for the Ollama image), the service proxy Ollama's GIN request lines.
+// Followers (logs -f) get new lines as they come and the end when the pod goes.
+import type { KObj } from './types.ts';
+
+export interface LogLine { t: number; text: string }
+
+function key(ns: string, pod: string, container: string): string {
+  return `${ns}/${pod}/${container}`;
+}
+
+function stamp(t: number): string {
+  const d = new Date(t);
+  return `time=${d.toISOString().replace(/\.\d{3}Z$/, '.000Z')}`;
+}
+
+export class PodLogs {
+  private lines = new Map<string, LogLine[]>();
+  private followers = new Map<string, Set<{ line: (l: LogLine) => void; end: () => void }>>();
+
+  append(ns: string, pod: string, container: string, text: string, t = Date.now()): void {
+    const k = key(ns, pod, container);
+    let a = this.lines.get(k);
+    if (!a) this.lines.set(k, (a = []));
+    const l = { t, text };
+    a.push(l);
+    if (a.length > 5000) a.splice(0, a.length - 5000);
+    for (const f of this.followers.get(k) ?? []) f.line(l);
+  }
+
+  get(ns: string, pod: string, container: string): LogLine[] {
+    return this.lines.get(key(ns, pod, container)) ?? [];
+  }
+
+  follow(ns: string, pod: string, container: string, line: (l: LogLine) => void, end: () => void): () => void {
+    const k = key(ns, pod, container);
+    let s = this.followers.get(k);
+    if (!s) this.followers.set(k, (s = new Set()));
+    const f = { line, end };
+    s.add(f);
+    return () => s!.delete(f);
+  }
+
+  /** The pod is gone: followers end, its lines are dropped. */
+  drop(ns: string, pod: string): void {
+    const prefix = `${ns}/${pod}/`;
+    for (const k of [...this.lines.keys()]) if (k.startsWith(prefix)) this.lines.delete(k);
+    for (const [k, s] of [...this.followers]) {
+      if (!k.startsWith(prefix)) continue;
+      for (const f of s) f.end();
+      this.followers.delete(k);
+    }
+  }
+
+  /** A pod seeded before the simulator started wrote its start-up lines then (at its container's startedAt). */
+  ensureStarted(pod: KObj, c: { name: string; image: string }): void {
+    if (this.get(pod.metadata.namespace!, pod.metadata.name!, c.name).length) return;
+    const s = (pod.status?.containerStatuses ?? []).find((x: any) => x.name === c.name); // eslint-disable-line @typescript-eslint/no-explicit-any
+    if (s?.state?.running) this.started(pod, c, Date.parse(s.state.running.startedAt));
+  }
+
+  /** What a container prints as it starts: Ollama's start-up lines (server/routes.go, gpu discovery) or a generic line. */
+  started(pod: KObj, c: { name: string; image: string }, t = Date.now()): void {
+    const ns = pod.metadata.namespace!;
+    const name = pod.metadata.name!;
+    const image = String(c.image ?? '');
+    if (/(^|\/)ollama(:|@|$)/.test(image)) {
+      const version = /:(\d[\w.-]*)$/.exec(image)?.[1] ?? '0.12.6';
+      const env = Object.fromEntries(((pod.spec?.containers ?? []).find((x: any) => x.name === c.name)?.env ?? []) // eslint-disable-line @typescript-eslint/no-explicit-any
+        .filter((e: any) => e.name?.startsWith('OLLAMA_') && typeof e.value === 'string').map((e: any) => [e.name, e.value])); // eslint-disable-line @typescript-eslint/no-explicit-any
+      const cfg: Record<string, string> = { OLLAMA_HOST: 'http://0.0.0.0:11434', OLLAMA_KEEP_ALIVE: '5m0s', OLLAMA_MAX_LOADED_MODELS: '0', OLLAMA_NUM_PARALLEL: '1', ...env };
+      // Ollama prints its parsed settings (envconfig.AsMap): the host as a URL, keep-alive as a Go duration.
+      cfg.OLLAMA_HOST = hostUrl(cfg.OLLAMA_HOST!);
+      cfg.OLLAMA_KEEP_ALIVE = goDuration(cfg.OLLAMA_KEEP_ALIVE!);
+      const map = Object.entries(cfg).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}:${v}`).join(' ');
+      for (const text of [
+        `${stamp(t)} level=INFO source=routes.go:1331 msg="server config" env="map[${map}]"`,
+        `${stamp(t)} level=INFO source=images.go:477 msg="total blobs: 0"`,
+        `${stamp(t)} level=INFO source=images.go:484 msg="total unused blobs removed: 0"`,
+        `${stamp(t)} level=INFO source=routes.go:1384 msg="Listening on [::]:11434 (version ${version})"`,
+        `${stamp(t)} level=INFO source=gpu.go:217 msg="looking for compatible GPUs"`,
+        `${stamp(t)} level=INFO source=types.go:130 msg="inference compute" id=GPU-0 library=cuda compute=9.0 driver=12.4 name="NVIDIA GPU"`,
+      ]) this.append(ns, name, c.name, text, t);
+      return;
+    }
+    this.append(ns, name, c.name, `simulated container ${c.name} started (image ${image})`, t);
+  }
+}
+
+function hostUrl(h: string): string {
+  const withScheme = /^https?:\/\//.test(h) ? h : `http://${h}`;
+  return /:\d+$/.test(withScheme.replace(/^https?:\/\//, '')) ? withScheme : `${withScheme}:11434`;
+}
+
+/** A keep-alive as Go prints a time.Duration (5m -> 5m0s, 300 -> 5m0s, negative -> the largest duration). */
+function goDuration(v: string): string {
+  const m = /^(-?\d+)(s|m|h)?$/.exec(v.trim());
+  if (!m) return v;
+  const secs = Number(m[1]) * (m[2] === 'h' ? 3600 : m[2] === 'm' ? 60 : 1);
+  if (secs < 0) return '2562047h47m16.854775807s';
+  const h = Math.floor(secs / 3600);
+  const min = Math.floor((secs % 3600) / 60);
+  const s = secs % 60;
+  return h ? `${h}h${min}m${s}s` : min ? `${min}m${s}s` : `${s}s`;
+}
+
+/** Ollama's request log line (gin's default logger format, as Ollama prints it without colours). */
+export function ginLine(status: number, ms: number, client: string, method: string, path: string, t = Date.now()): string {
+  const d = new Date(t);
+  const p2 = (n: number) => String(n).padStart(2, '0');
+  const when = `${d.getUTCFullYear()}/${p2(d.getUTCMonth() + 1)}/${p2(d.getUTCDate())} - ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}`;
+  const latency = ms < 1 ? `${Math.round(ms * 1000)}µs` : ms < 1000 ? `${ms.toFixed(6).replace(/0+$/, '').replace(/\.$/, '')}ms` : `${(ms / 1000).toFixed(6).replace(/0+$/, '')}s`;
+  return `[GIN] ${when} | ${status} | ${latency.padStart(13)} | ${client.padStart(15)} | ${method.padEnd(7)} "${path}"`;
+}
