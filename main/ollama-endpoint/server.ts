@@ -191,6 +191,18 @@ export async function startOllamaEndpoint(options: OllamaEndpointOptions): Promi
     if (method === 'GET' && (url.pathname === '/api/tags' || url.pathname === '/v1/models') && answer.statusCode === 200 && upstream.target === 'shared') {
       return sendMergedList(res, url.pathname, answer, upstream.target, await core.deploymentModels(url.pathname).catch(() => []));
     }
+    if (answer.statusCode >= 400 && /json/i.test(contentType ?? '')) {
+      // The API server's own refusal (no such Service, no ready pod, RBAC) is a Kubernetes Status:
+      // said in the client's error shape, naming the way it was tried.
+      const text = await answer.body.text();
+      const status = kubeStatus(text);
+      if (status) {
+        if (answer.statusCode === 502 || answer.statusCode === 503) upstream.failed(status);
+        return refuse(res, answer.statusCode, `the Kubernetes API server answered for Ollama (${upstream.target}): ${status}`, openai, upstream.target);
+      }
+      res.writeHead(answer.statusCode, { 'content-type': contentType!, 'content-length': Buffer.byteLength(text), 'x-model-manager-target': upstream.target });
+      return void res.end(text);
+    }
     const meter = route.meter && answer.statusCode === 200 ? new Meter(route.meter, contentType, { stripUsage }) : null;
     const out: Record<string, string | string[]> = {};
     for (const [k, v] of Object.entries(answer.headers)) {
@@ -290,11 +302,21 @@ export function safePath(pathname: string): string | null {
 }
 
 /** A refusal Ollama's clients show as it is: {"error": msg} for /api, OpenAI's error object for /v1. */
-function refuse(res: ServerResponse, status: number, message: string, openai: boolean): void {
+function refuse(res: ServerResponse, status: number, message: string, openai: boolean, target?: string): void {
   const type = status === 400 ? 'invalid_request_error' : status === 404 ? 'not_found_error' : status === 403 ? 'permission_error' : 'api_error';
   const body = JSON.stringify(openai ? { error: { message, type, param: null, code: null } } : { error: message });
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), ...(target ? { 'x-model-manager-target': target } : {}) });
   res.end(body);
+}
+
+/** The message of a Kubernetes Status body; null when the body is Ollama's own. */
+function kubeStatus(text: string): string | null {
+  try {
+    const o = JSON.parse(text) as { kind?: unknown; message?: unknown };
+    return o.kind === 'Status' ? (typeof o.message === 'string' && o.message ? o.message : 'no message') : null;
+  } catch {
+    return null;
+  }
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer | null> {

@@ -60,7 +60,7 @@ describe('the endpoint mapping', () => {
       const miss = await generateVia('llama3.2:1b');
       expect(miss.target).toBe('model-hosting/missing-one');
       expect(miss.status).toBe(404);
-      expect(miss.body).toContain('missing-one');
+      expect(JSON.parse(miss.body)).toEqual({ error: expect.stringMatching(/^the Kubernetes API server answered for Ollama \(model-hosting\/missing-one\): .*missing-one/) });
       await generateVia('qwen2.5:0.5b');
       await until(() => storedUsage(w.sim), (s) => s.counts['qwen2.5:0.5b'] === 4);
       expect(storedUsage(w.sim).counts['llama3.2:1b'] ?? 0).toBe(before);
