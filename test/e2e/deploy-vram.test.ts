@@ -120,6 +120,23 @@ describe.skipIf(!hasChromium)('a deployment runs as estimated, on the GPU that w
     await expect.poll(() => form().getByTestId('accuracy').textContent(), { timeout: 10_000 }).toMatch(/Estimates on this cluster have been within \d+(\.\d)? % .*llama3\.1:8b: measured \d+\.\d\d GiB against \d+\.\d\d GiB estimated; kept in model-hosting\/model-vram-measurements/);
     await page.screenshot({ path: '/tmp/deploy-vram-measured-1440x900.png' });
   });
+
+  it('keeps the deploy defaults in Settings: a deploy without them uses them', async () => {
+    await page.goto(`${stack.url}/#/settings`);
+    const defaults = page.getByTestId('deploy-defaults');
+    await defaults.locator('input[name=deployMemoryGb]').fill('12');
+    await defaults.locator('input[name=deployContextLength]').fill('8192');
+    await defaults.locator('select[name=deployKvCacheType]').selectOption('q8_0');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    const { settings } = await stack.get<Output<'getSettings'>>('/api/settings');
+    expect(settings).toMatchObject({ deployMemoryGb: 12, deployContextLength: 8192, deployKvCacheType: 'q8_0', deployImage: 'ollama/ollama:0.31.1' });
+    const made = await stack.post('/api/deploy', { model_id: 'qwen2.5:0.5b', deployment_name: 'with-defaults', storage: 'none' });
+    expect(made.status, JSON.stringify(made.body)).toBe(200);
+    expect(made.body.ollama).toMatchObject({ context_length: 8192, kv_cache_type: 'q8_0' });
+    expect((made.body.vram_allocation as { requested_memory_gb: number }).requested_memory_gb).toBe(12);
+    expect(await kubectl('get', 'deployment', 'with-defaults', '-o', 'jsonpath={.spec.template.spec.containers[0].resources.limits.memory}')).toBe('12Gi');
+  });
 });
 
 /** POST /api/generate to a deployment's own Ollama through the API server's service proxy. */
