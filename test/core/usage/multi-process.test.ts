@@ -69,6 +69,10 @@ it('three processes, one killed with SIGKILL and restarted: the ConfigMap has ex
   recordFigure('usage increments found in the ConfigMap', Object.values(counts).reduce((a, b) => a + b, 0));
   recordFigure('usage processes killed with SIGKILL', 1);
   expect(counts).toEqual(Object.fromEntries(expected));
+  // Tokens and clients travel in the same journal entries: exactly as many as the counts.
+  const tokens = JSON.parse(cm.data?.['tokens.json'] ?? '{}') as Record<string, { prompt_tokens: number; completion_tokens: number }>;
+  expect(tokens).toEqual(Object.fromEntries([...expected].map(([m, n]) => [m, { prompt_tokens: 3 * n, completion_tokens: 7 * n }])));
+  expect(JSON.parse(cm.data?.['clients.json'] ?? '{}')).toEqual({ 'tracker/1.0': { requests: answered, prompt_tokens: 3 * answered, completion_tokens: 7 * answered } });
   // Every journal is empty: all of it is in the ConfigMap.
   for (const d of dirs) expect(parseJournal(readFileSync(path.join(journalRoot(d, sim.url, 'model-hosting'), 'journal.ndjson'), 'utf8')).entries).toEqual([]);
 }, 30_000);

@@ -37,7 +37,8 @@ for (;;) {
     continue;
   }
   try {
-    await usage.track(model);
+    // Each use with tokens and a client, as the Ollama endpoint counts one: they must be exactly-once too.
+    await usage.track(model, { prompt_tokens: 3, completion_tokens: 7, client: 'tracker/1.0' });
     process.stdout.write(`ok ${model}\n`);
   } catch (err) {
     process.stdout.write(`fail ${model} ${(err as Error).message}\n`);
