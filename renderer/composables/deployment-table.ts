@@ -22,7 +22,7 @@ export const columns: Column[] = [
   { key: 'status', label: 'Status', value: (d) => d.status },
   { key: 'replicas', label: 'Replicas', numeric: true, value: (d) => num(d.replicas.split('/')[0] ?? '') },
   { key: 'gpu', label: 'GPU', numeric: true, value: (d) => num(d.gpu) },
-  { key: 'memory', label: 'Memory', numeric: true, value: (d) => num(d.memory) },
+  { key: 'memory', label: 'Pod memory (RAM)', numeric: true, value: (d) => num(d.memory) },
   { key: 'vram', label: 'VRAM est. / measured', numeric: true, value: (d) => d.measured_vram_gb ?? d.estimated_vram_gb ?? -1 },
   { key: 'created', label: 'Created', value: (d) => d.created },
 ];
