@@ -56,6 +56,23 @@ describe.skipIf(!hasChromium)('the Usage view', { timeout: 60_000 }, () => {
     await page.screenshot({ path: '/tmp/kmm-usage-endpoint.png', fullPage: true });
   });
 
+  it("changes where a model goes from its row, kept in the settings, and back to the default", async () => {
+    await stack.host.handlers.deploy({ model_id: 'qwen2.5:0.5b', deployment_name: 'view-qwen', memory: 4 });
+    await page.getByRole('tab', { name: 'Usage' }).click();
+    await page.getByRole('button', { name: 'Refresh' }).last().click();
+    const row = page.locator('[data-test=endpoint-routes] tr[data-model="llama3.2:1b"]');
+    await expect.poll(() => row.locator('option').allTextContents()).toContain('deployment model-hosting/view-qwen');
+    await row.locator('select').selectOption('model-hosting/view-qwen');
+    await expect.poll(() => row.getByTestId('route-source').textContent()).toBe('your setting');
+    expect(await row.textContent()).toContain('deployment model-hosting/view-qwen');
+    expect((await stack.host.handlers.getSettings({})).settings.ollamaEndpointTargets).toEqual({ 'llama3.2:1b': 'model-hosting/view-qwen' });
+    const routes = await stack.host.handlers.ollamaEndpointRoutes({});
+    expect(routes.routes.find((r) => r.model === 'llama3.2:1b')).toMatchObject({ target: 'model-hosting/view-qwen', source: 'setting' });
+    await row.locator('select').selectOption('default');
+    await expect.poll(() => row.getByTestId('route-source').textContent()).toBe('default');
+    expect((await stack.host.handlers.getSettings({})).settings.ollamaEndpointTargets).toEqual({});
+  });
+
   it('Settings switches the endpoint on at the port given, as the desktop shell and serve follow it', async () => {
     const settings = (stack.host.manager as unknown as { ctx: { settings: SettingsStore } }).ctx.settings;
     const followed = followOllamaEndpointSetting({ settings, getCore: () => stack.host.manager.endpoint ?? null, env: {}, log: { info() {}, warn() {}, error() {} } });
