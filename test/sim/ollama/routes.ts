@@ -8,6 +8,8 @@ import { clientGone, parseJsonBody, readBody, sendError, sendJson, sendText, typ
 import { handleCopy, handleDelete, handlePs, handleShow, handleTags } from './models.ts';
 import { handlePull } from './pull.ts';
 import { handleOpenAi } from './openai.ts';
+import { keepAliveError } from './go-duration.ts';
+import { parseModelName } from './names.ts';
 import { loadedModels } from './state.ts';
 import { updateRuntime } from './vram.ts';
 
@@ -24,6 +26,9 @@ const BODY_ROUTES: Record<string, [string, BodyRoute]> = {
   'POST /api/embed': ['api.EmbedRequest', (c, _q, s, b) => handleEmbed(c, s, b, false)],
   'POST /api/embeddings': ['api.EmbeddingRequest', (c, _q, s, b) => handleEmbed(c, s, b, true)],
 };
+
+const KNOWN_PATHS = new Set(['/', '/api/version', '/api/tags', '/api/ps', ...Object.keys(BODY_ROUTES).map((k) => k.split(' ')[1]!)]);
+const KEEP_ALIVE_ROUTES = new Set(['/api/generate', '/api/chat', '/api/embed', '/api/embeddings']);
 
 function simState(ctx: SimContext): Json {
   return {
@@ -76,8 +81,22 @@ export async function handleRequest(ctx: SimContext, req: IncomingMessage, res: 
   if (path.startsWith('/v1/') && (await handleOpenAi(ctx, req, res, method, path, bodyText))) return;
 
   const route = BODY_ROUTES[`${method} ${path}`];
-  if (!route) return sendText(res, 404, '404 page not found');
+  if (!route) {
+    // Ollama's router has HandleMethodNotAllowed on (server/routes.go GenerateRoutes): a known path with another method is gin's 405.
+    if (KNOWN_PATHS.has(path)) return sendText(res, 405, '405 method not allowed');
+    return sendText(res, 404, '404 page not found');
+  }
   const parsed = parseJsonBody(bodyText, route[0]);
   if (!parsed.ok) return sendError(res, 400, parsed.error);
+  // keep_alive is an api.Duration: a bad one fails the JSON binding itself.
+  if (KEEP_ALIVE_ROUTES.has(path)) {
+    const bad = keepAliveError((parsed.value as Record<string, unknown>).keep_alive);
+    if (bad) return sendError(res, 400, bad);
+  }
+  // ChatHandler: a missing or invalid model name is "model is required" (not generate's 404).
+  if (path === '/api/chat') {
+    const model = (parsed.value as Record<string, unknown>).model;
+    if (typeof model !== 'string' || !parseModelName(model)) return sendError(res, 400, 'model is required');
+  }
   await route[1](ctx, req, res, parsed.value);
 }
