@@ -196,7 +196,7 @@ export interface DeploymentInfo {
   measured_vram_gb?: number;
   measured_size_gb?: number;
   measured_context_length?: number;
-  /** The claim holding its models folder (namespace/name), when it has one. */
+  /** The claim this app made for its models folder (namespace/name): deleted with it unless kept. */
   claim?: string;
 }
 

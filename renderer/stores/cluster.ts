@@ -78,8 +78,9 @@ export const useClusterStore = defineStore('cluster', () => {
   }
 
   /** Always with its namespace: the same name may live in several (the list shows them all). */
-  async function deleteDeployment(namespace: string, name: string) {
-    const result = await api.deleteDeployment({ deployment_name: name, namespace });
+  /** `keepClaim`: keep the claim with its pulled models (by default the app's claim goes with it). */
+  async function deleteDeployment(namespace: string, name: string, opts: { keepClaim?: boolean } = {}) {
+    const result = await api.deleteDeployment({ deployment_name: name, namespace, ...(opts.keepClaim ? { keep_claim: true } : {}) });
     live?.remove(namespace, name);
     await Promise.all([refreshDeployments(), refreshGpu()]);
     return result;

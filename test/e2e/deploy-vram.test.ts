@@ -121,6 +121,16 @@ describe.skipIf(!hasChromium)('a deployment runs as estimated, on the GPU that w
     await page.screenshot({ path: '/tmp/deploy-vram-measured-1440x900.png' });
   });
 
+  it('deleting says the claim goes with its models, and keeps it when asked', async () => {
+    await row('llama-eight').getByRole('button', { name: 'Delete' }).click();
+    const dialog = page.getByRole('dialog');
+    await expect.poll(() => dialog.getByTestId('delete-claim').textContent()).toMatch(/Its claim model-hosting\/llama-eight-models goes too, with the models pulled into it/);
+    await dialog.locator('input[name=keep_claim]').check();
+    await dialog.getByRole('button', { name: `Delete ${NS}/llama-eight` }).click();
+    await expect.poll(async () => (await stack.get<DeploymentsResult>('/api/deployments')).models.some((m) => m.name === 'llama-eight'), { timeout: 10_000 }).toBe(false);
+    expect(await kubectl('get', 'pvc', 'llama-eight-models', '-o', 'jsonpath={.metadata.name}')).toBe('llama-eight-models');
+  });
+
   it('keeps the deploy defaults in Settings: a deploy without them uses them', async () => {
     await page.goto(`${stack.url}/#/settings`);
     const defaults = page.getByTestId('deploy-defaults');

@@ -20,7 +20,7 @@ import type { OllamaRoute } from '../ollama/route.ts';
 import { serviceProxyRoute } from '../ollama/service-proxy.ts';
 import { OLLAMA_PORT } from '../ollama-port.ts';
 import { bytesToGb, round2 } from '../vram/units.ts';
-import { CLAIM_ANNOTATION } from './manifests.ts';
+import { CLAIM_ANNOTATION, CLAIM_CREATED_ANNOTATION } from './manifests.ts';
 
 export interface Measured {
   model: string;
@@ -62,8 +62,9 @@ export class DeploymentProbes {
       const key = `${m.namespace}/${m.name}`;
       const d = byKey.get(key);
       if (!d || !isManaged(d.labels) || !m.model_id) continue;
+      // Only the claim this app made for it: delete removes that one (an existing claim is never deleted).
       const claim = d.annotations[CLAIM_ANNOTATION];
-      if (claim) m.claim = `${d.namespace}/${claim}`;
+      if (claim && d.annotations[CLAIM_CREATED_ANNOTATION] === 'true') m.claim = `${d.namespace}/${claim}`;
       seen.add(key);
       const p = this.#probes.get(key) ?? { at: 0, busy: false };
       this.#probes.set(key, p);
