@@ -31,6 +31,8 @@ export const useClusterStore = defineStore('cluster', () => {
   /** 401 over HTTP: the browser has no session cookie yet. */
   const unauthorized = ref(false);
   const history = useGpuHistory();
+  /** The API server does not answer: whatever is shown is the last known, even before the server marks its answers stale. */
+  const kubeDown = computed(() => health.value?.kubernetes === 'disconnected');
 
   const note401 = (err: unknown) => {
     if ((err as { status?: number }).status === 401) unauthorized.value = true;
@@ -125,6 +127,7 @@ export const useClusterStore = defineStore('cluster', () => {
     void refreshHealth();
     void refreshGpu();
     let gpuPushed = false;
+    const healthRead = debounce(() => Promise.all([refreshGpu(), refreshDeployments()]), 200);
     const gpuChanged = debounce(() => (gpuPushed ? undefined : refreshGpu()), 300);
     stops = [
       () => live?.stop(),
@@ -136,6 +139,8 @@ export const useClusterStore = defineStore('cluster', () => {
       transport.on('healthChanged', (h) => {
         health.value = h;
         healthError.value = null;
+        // Lost or back: read both again, so their stale marks (or their end) show now, not at the next poll.
+        healthRead();
       }),
       // Behind the events: slow, and a 304 when nothing changed.
       poll(refreshGpu, 15_000),
@@ -149,5 +154,5 @@ export const useClusterStore = defineStore('cluster', () => {
     live = null;
   }
 
-  return { health, healthError, gpu, gpuError, gpuUpdated, history, deploymentMap, deployments, deploymentsMeta, deploymentsError, deploymentsLoaded, deploymentsUpdated, deploymentsScopeNote, unauthorized, refreshHealth, refreshGpu, refreshDeployments, refreshAll, deploy, deleteDeployment, scaleDeployment, restartDeployment, find, start, stop };
+  return { health, healthError, kubeDown, gpu, gpuError, gpuUpdated, history, deploymentMap, deployments, deploymentsMeta, deploymentsError, deploymentsLoaded, deploymentsUpdated, deploymentsScopeNote, unauthorized, refreshHealth, refreshGpu, refreshDeployments, refreshAll, deploy, deleteDeployment, scaleDeployment, restartDeployment, find, start, stop };
 });
