@@ -110,7 +110,7 @@ describe.skipIf(!kubectlPath)(`kubectl workflows (${kubectlPath ?? 'not on PATH:
       apiVersion: 'v1', kind: 'Pod', metadata: { name: 'kc-bad' }, spec: { containers: [{ name: 'main', image: 'registry.example/does-not-exist:2' }] } } });
     expect(c.status).toBe(201);
     const r = await eventually(() => k('get', 'events', '-n', 'research', '--field-selector', 'involvedObject.name=kc-bad'),
-      (x) => x.stdout.includes('BackOff'));
+      (x) => x.stdout.includes('BackOff'), 15_000);
     const [head, ...rows] = r.stdout.trim().split('\n');
     expect(head!.split(/\s{2,}/)).toEqual(['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE']);
     const reasons = rows.map((l) => l.split(/\s+/)[2]);

@@ -85,4 +85,10 @@ describe.skipIf(!available)('python3-kubernetes against the simulator', () => {
     expect(rep.reasons).toEqual(expect.arrayContaining(['BackOff', 'Failed', 'Pulling', 'Scheduled']));
     expect(rep.followed).toMatch(/^\[GIN\] \d{4}\/\d\d\/\d\d - [\d:]+ \| 200 \|\s+\S+ \|\s+\S+ \| GET\s+"\/api\/version"$/);
   });
+
+  // pkg/controller/endpoint/endpoints_controller.go and pkg/controller/endpointslice (ready/serving/terminating).
+  test('Endpoints and EndpointSlices follow a Service\'s pods, named target ports resolved, Terminating pods marked', async () => {
+    const rep = await scenario('endpoints.py');
+    expect(rep.ollama).toHaveLength(1);
+  });
 });

@@ -18,6 +18,7 @@ import { Scheduler } from './scheduler.ts';
 import { Kubelet } from './kubelet.ts';
 import { DeploymentController } from './controller.ts';
 import { GarbageCollector } from './gc.ts';
+import { EndpointsController } from './endpoints.ts';
 import { EventRecorder } from './events.ts';
 import { PodLogs } from './podlogs.ts';
 import { seedCluster } from './seed.ts';
@@ -139,12 +140,14 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
   const kubelet = new Kubelet(store, scheduler, { readyDelayMs: opts.readyDelayMs ?? 300, unpullableImages: opts.unpullableImages ?? [], terminationMs: opts.podTerminationMs ?? 1000 }, log);
   const controller = new DeploymentController(store, kubelet, log);
   const gc = new GarbageCollector(store, log);
+  const endpointsController = new EndpointsController(store);
   const podOllamas = new PodOllamas(store, opts.podPullBytesPerSecond ? { pullBytesPerSecond: opts.podPullBytesPerSecond } : {}, log);
   kubelet.startHook = (pod) => podOllamas.onStart(pod);
   const claims = bindClaims(store);
   const requestFaults = new RequestFaults();
   store.subscribe((e) => {
     gc.onEvent(e);
+    endpointsController.onEvent(e);
     scheduler.track(e);
     podOllamas.onEvent(e);
     claims(e);
@@ -156,6 +159,9 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
   for (const k of ['nodes', 'namespaces', 'deployments', 'pods'] as const) if (opts[k]) scale[k] = opts[k];
   seedCluster(store, controller, certs.caPem, scale);
   gc.indexAll(['deployments', 'replicasets', 'pods', 'services', 'configmaps']);
+  store.quiet = true;
+  endpointsController.syncAll();
+  store.quiet = false;
   // After seeding: the seeded objects' events would have expired on a real cluster.
   const events = new EventRecorder(store);
   kubelet.events = events;
@@ -317,6 +323,7 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
       kubelet.close();
       controller.close();
       gc.close();
+      endpointsController.close();
       events.close();
       await podOllamas.close();
     },
