@@ -35,10 +35,18 @@ export function loadKubeConfig(target: KubeTarget, env: NodeJS.ProcessEnv = proc
   } else {
     const files = (env.KUBECONFIG || join(homedir(), '.kube', 'config')).split(delimiter).filter(Boolean);
     // Without this, client-node would quietly invent a cluster at localhost:8080.
-    if (!files.some((f) => existsSync(f))) {
+    const present = files.filter((f) => existsSync(f));
+    if (!present.length) {
       throw new AppError(400, `no kubeconfig found (${files.join(', ')}) and not running in a pod: set KUBECONFIG, or try "npm run demo" for a simulated cluster`);
     }
-    kc.loadFromDefault();
+    // The `env` given, not process.env (client-node's loadFromDefault reads that); as kubectl
+    // merges KUBECONFIG: missing files skipped, the first current-context set wins.
+    kc.loadFromFile(present[0]!);
+    for (const file of present.slice(1)) {
+      const more = new k8s.KubeConfig();
+      more.loadFromFile(file);
+      kc.mergeConfig(more, Boolean(kc.getCurrentContext()));
+    }
     source = env.KUBECONFIG || '~/.kube/config';
   }
   if (target.context) {
