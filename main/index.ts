@@ -83,7 +83,7 @@ async function start(): Promise<void> {
   };
 
   const rest = new RestSwitch(
-    (port) => startRestServer({ host: '127.0.0.1', port, getHandlers: () => startup.handlers, events: startup.events, token: settings.restToken(), staticDir: origins.rendererDir, log }),
+    (port) => startRestServer({ host: '127.0.0.1', port, getHandlers: () => startup.handlers, events: startup.events, token: () => settings.restToken(), allowedOrigins: () => settings.get().allowedOrigins, staticDir: origins.rendererDir, log }),
     log,
   );
   const tray = createTray({ handlers: startup.handlers, events: startup.events, settings, rest, openWindow, quit: () => app.quit() });
