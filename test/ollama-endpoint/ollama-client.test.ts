@@ -106,6 +106,15 @@ describe('the ollama npm client through the endpoint', () => {
     expect(version.version).toBe(w.sim.ollama.runtime.version);
   });
 
+  it('counts the legacy /api/embeddings once (Ollama reports no tokens there)', async () => {
+    const before = storedUsage(w.sim);
+    const e = await ollama.embeddings({ model: 'nomic-embed-text', prompt: 'legacy' });
+    expect(e.embedding).toHaveLength(768);
+    const after = await until(() => storedUsage(w.sim), (s) => s.counts['nomic-embed-text:latest'] === (before.counts['nomic-embed-text:latest'] ?? 0) + 1);
+    expect(after.counts['nomic-embed-text:latest']).toBe((before.counts['nomic-embed-text:latest'] ?? 0) + 1);
+    expect(after.tokens['nomic-embed-text:latest']).toEqual(before.tokens['nomic-embed-text:latest']);
+  });
+
   it("an in-app try counts Ollama's tokens too (it names no client)", async () => {
     const before = storedUsage(w.sim);
     const r = await w.manager.handlers.generate({ model: 'qwen2.5:0.5b', prompt: 'tried in the app' });
