@@ -9,6 +9,7 @@ import { toAppError } from './core/errors.ts';
 import { ManagerHost } from './core/host.ts';
 import { consoleLogger as log } from './core/log.ts';
 import { Startup } from './core/startup.ts';
+import { followOllamaEndpointSetting } from './ollama-endpoint/index.ts';
 import { startRestServer } from './rest/server.ts';
 import type { AppOrigins } from './shell/app-url.ts';
 import { registerIpc } from './shell/ipc.ts';
@@ -86,6 +87,8 @@ async function start(): Promise<void> {
     (port) => startRestServer({ host: '127.0.0.1', port, getHandlers: () => startup.handlers, events: startup.events, token: () => settings.restToken(), allowedOrigins: () => settings.get().allowedOrigins, staticDir: origins.rendererDir, log }),
     log,
   );
+  // The usage-counting Ollama endpoint, as Settings switch it (off by default).
+  const ollamaEndpoint = followOllamaEndpointSetting({ settings, getCore: () => (startup.core as ManagerHost | null)?.manager.endpoint ?? null, log });
   const tray = createTray({ handlers: startup.handlers, events: startup.events, settings, rest, openWindow, quit: () => app.quit() });
   const applyRest = () => {
     const s = settings.get();
@@ -107,7 +110,7 @@ async function start(): Promise<void> {
     event.preventDefault();
     tray.dispose();
     offIpc();
-    void Promise.allSettled([rest.close(), startup.close()]).then(() => app.exit(0));
+    void Promise.allSettled([rest.close(), ollamaEndpoint.close(), startup.close()]).then(() => app.exit(0));
   });
   await started;
   openWindow();
