@@ -146,7 +146,7 @@ export interface SharedOllamaEstimate {
   estimate: VramEstimate;
 }
 
-/** How close this app's estimates came to what the deployments' own Ollamas measured (/api/ps size_vram), kept in a ConfigMap. */
+/** How close this app's estimates came to what the deployments' own Ollamas measured (/api/ps size: all they allocated, on the GPU and off it), kept in a ConfigMap. */
 export interface EstimateAccuracy {
   /** Models measured on this cluster. */
   models: number;

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventBus } from '../../main/core/events.ts';
 import { memoryLogger } from '../../main/core/log.ts';
 import { startRestServer, type RestServer } from '../../main/rest/server.ts';
-import { clusterSide } from '../core/cluster/harness.ts';
+import { AppError } from '../../main/core/errors.ts';
+import { clusterSide, until } from '../core/cluster/harness.ts';
 import { call, fakeHandlers } from '../rest/helpers.ts';
 import { startKubeSim, type KubeSim } from '../sim/index.ts';
 
@@ -61,5 +62,22 @@ describe('five concurrent deploys for one free unit', { timeout: 30_000 }, () =>
     // Only the winner exists in the cluster.
     const made = (await side.ctx.kube.apps.listNamespacedDeployment({ namespace: 'model-hosting' })).items.map((d) => d.metadata?.name);
     expect(made.filter((n) => names.includes(n!))).toEqual([accepted[0]!.json.deployment_name]);
+  });
+
+  it('another instance of the app that sees the new Deployment answers 409 too, not "does not fit"', async () => {
+    // gemma3:27b needs ~21 GiB: with the 3g.40gb slice taken, only the time-sliced 23 GiB H100L holds it.
+    const first = await side.handlers.deploy({ model_id: 'gemma3:27b', deployment_name: 'gemma-first', memory: 32 } as never);
+    expect(first.vram_allocation.fit?.unit?.node).toBe('gpu-h100l-vgpu-01');
+    const other = await clusterSide(sim);
+    try {
+      await until('the other instance sees gemma-first', async () => (await other.handlers.listDeployments({})).models.some((m) => m.name === 'gemma-first'));
+      const err = (await other.handlers.deploy({ model_id: 'gemma3:27b', deployment_name: 'gemma-second', memory: 32 } as never).catch((e: unknown) => e)) as AppError;
+      expect(err).toBeInstanceOf(AppError);
+      expect(err.status).toBe(409);
+      expect(err.message).toContain('was just taken by');
+      expect(err.details.taken_by).toContain('model-hosting/gemma-first');
+    } finally {
+      await other.close();
+    }
   });
 });
