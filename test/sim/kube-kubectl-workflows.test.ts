@@ -138,4 +138,35 @@ describe.skipIf(!kubectlPath)(`kubectl workflows (${kubectlPath ?? 'not on PATH:
     const tail = await k('logs', '-n', 'model-hosting', pods[0].metadata.name, '--tail=1', '--timestamps');
     expect(tail.stdout).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z \[GIN\] .*"\/api\/tags"\n$/);
   });
+
+  // kubectl looks for fieldValidation on the kind's PATCH operation in /openapi/v3 (client-go
+  // resource.QueryParamVerifierV3) and then lets the server validate: apiserver's strict decoding errors.
+  test('apply -f and create -f with validation on: created, configured, and a misspelt field refused by the server', async () => {
+    const yaml = (replicasKey: string, n: number) => [
+      'apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: kc-apply, namespace: team-a}',
+      'spec:', `  ${replicasKey}: ${n}`, '  selector: {matchLabels: {app: kc-apply}}',
+      '  template:', '    metadata: {labels: {app: kc-apply}}', '    spec: {containers: [{name: main, image: "nginx:1.27.3"}]}', ''].join('\n');
+    const file = join(dir, 'apply.yaml');
+    writeFileSync(file, yaml('replicas', 1));
+    const a = await k('apply', '-f', file);
+    expect(a.code, a.stderr).toBe(0);
+    expect(a.stdout.trim()).toBe('deployment.apps/kc-apply created');
+    writeFileSync(file, yaml('replicas', 2));
+    const b = await k('apply', '-f', file);
+    expect(b.code, b.stderr).toBe(0);
+    expect(b.stdout.trim()).toBe('deployment.apps/kc-apply configured');
+    expect(b.stderr).toBe('');
+    const got = (await raw(sim, '/apis/apps/v1/namespaces/team-a/deployments/kc-apply')).json;
+    expect(got.spec.replicas).toBe(2);
+    expect(got.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration']).toContain('"replicas":2');
+    writeFileSync(file, yaml('replica', 3));
+    const c = await k('apply', '-f', file);
+    expect(c.code).not.toBe(0);
+    expect(c.stderr).toContain('Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.replica"');
+    const cm = join(dir, 'cm.yaml');
+    writeFileSync(cm, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: kc-cm, namespace: team-a}\ndata: {a: "1"}\n');
+    const d = await k('create', '-f', cm);
+    expect(d.code, d.stderr).toBe(0);
+    expect(d.stdout.trim()).toBe('configmap/kc-cm created');
+  });
 });

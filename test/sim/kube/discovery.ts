@@ -1,9 +1,9 @@
 // Discovery documents. kubectl asks for aggregated discovery first and accepts these
-// plain (legacy) answers. /openapi/v2 and /openapi/v3 are not served (404): kubectl
-// create/replace/apply then need --validate=false, as REFERENCE.md records.
+// plain (legacy) answers. OpenAPI v3 is openapi.ts; /openapi/v2 is not served (404).
 import type { ServerResponse } from 'node:http';
 import { RESOURCES } from './resources.ts';
 import { sendJson } from './http.ts';
+import { serveOpenApiV3 } from './openapi.ts';
 
 export const VERSION = {
   major: '1',
@@ -55,6 +55,7 @@ function apiGroup(name: string, versions: string[]): Record<string, unknown> {
 export function serveDiscovery(pathname: string, res: ServerResponse, hostPort: string): boolean {
   const p = pathname.replace(/\/+$/, '') || '/';
   if (p === '/version') return sendJson(res, 200, VERSION), true;
+  if (serveOpenApiV3(pathname, res)) return true;
   if (p === '/healthz' || p === '/livez' || p === '/readyz') {
     res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
     res.end('ok');

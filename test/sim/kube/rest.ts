@@ -23,6 +23,7 @@ import { deleteObj, deleteOptions, storeOrFinish } from './deletion.ts';
 import type { DeleteOptions } from './deletion.ts';
 import { takeRace } from './faults.ts';
 import { queryBool } from './query.ts';
+import { checkFields } from './fields.ts';
 
 const withStatusSubresource = new Set(['deployments', 'replicasets', 'pods', 'services', 'nodes', 'namespaces']);
 const undeletableNamespaces = new Set(['default', 'kube-system', 'kube-public']);
@@ -182,6 +183,10 @@ export function deleteObject(ctx: SimContext, r: ResourceInfo, ns: string | unde
   return successStatus(r, name, old.metadata.uid);
 }
 
+function warn(res: ServerResponse, warnings: string[]): void {
+  if (warnings.length) res.setHeader('Warning', warnings);
+}
+
 export async function handleCrud(
   ctx: SimContext,
   p: ApiPath,
@@ -240,6 +245,7 @@ export async function handleCrud(
     }
     case 'create': {
       const o = asObject(await readJson(req), r);
+      warn(res, checkFields(r, o, q));
       const created = createObject(ctx, r, ns, o, dry);
       ctx.log(`[SIM] created ${r.plural} ${ns ? ns + '/' : ''}${created.metadata.name}`);
       sendJson(res, 201, created);
@@ -247,6 +253,7 @@ export async function handleCrud(
     }
     case 'update': {
       const next = asObject(await readJson(req), r);
+      warn(res, checkFields(r, next, q));
       loseRaceIfArmed(ctx, r, ns, name!);
       const old = mustGet(ctx, r, ns, name!);
       sendJson(res, 200, updateObject(ctx, r, old, next, { dry }));
@@ -257,6 +264,7 @@ export async function handleCrud(
       loseRaceIfArmed(ctx, r, ns, name!);
       const old = mustGet(ctx, r, ns, name!);
       const next = asObject(applyPatch(old, body, String(req.headers['content-type'] ?? '')), r);
+      warn(res, checkFields(r, next, q));
       sendJson(res, 200, updateObject(ctx, r, old, next, { dry }));
       return;
     }
