@@ -91,4 +91,10 @@ describe.skipIf(!available)('python3-kubernetes against the simulator', () => {
     const rep = await scenario('endpoints.py');
     expect(rep.ollama).toHaveLength(1);
   });
+
+  test('lists of every kind into typed models, 409 on a stale replace, pagination, label and field selectors', async () => {
+    const rep = await scenario('lists_models.py');
+    expect(rep.stale).toBe(409);
+    expect(rep.pages).toBeGreaterThan(1);
+  });
 });
