@@ -6,6 +6,8 @@ import { servedModel } from '../format.ts';
 export interface Column {
   key: string;
   label: string;
+  /** What the header says below 1,180 px (the full label is its tooltip). */
+  short?: string;
   numeric?: boolean;
   value: (d: DeploymentInfo) => string | number;
 }
@@ -17,13 +19,13 @@ const num = (s: string) => {
 
 export const columns: Column[] = [
   { key: 'name', label: 'Name', value: (d) => d.name },
-  { key: 'namespace', label: 'Namespace', value: (d) => d.namespace },
+  { key: 'namespace', label: 'Namespace', short: 'NS', value: (d) => d.namespace },
   { key: 'model', label: 'Model', value: (d) => servedModel(d) },
   { key: 'status', label: 'Status', value: (d) => d.status },
-  { key: 'replicas', label: 'Replicas', numeric: true, value: (d) => num(d.replicas.split('/')[0] ?? '') },
+  { key: 'replicas', label: 'Replicas', short: 'Ready', numeric: true, value: (d) => num(d.replicas.split('/')[0] ?? '') },
   { key: 'gpu', label: 'GPU', numeric: true, value: (d) => num(d.gpu) },
-  { key: 'memory', label: 'Pod memory (RAM)', numeric: true, value: (d) => num(d.memory) },
-  { key: 'vram', label: 'VRAM est. / measured', numeric: true, value: (d) => d.measured_vram_gb ?? d.estimated_vram_gb ?? -1 },
+  { key: 'memory', label: 'Pod memory (RAM)', short: 'RAM', numeric: true, value: (d) => num(d.memory) },
+  { key: 'vram', label: 'VRAM est. / measured', short: 'VRAM est./meas.', numeric: true, value: (d) => d.measured_vram_gb ?? d.estimated_vram_gb ?? -1 },
   { key: 'created', label: 'Created', value: (d) => d.created },
 ];
 export const columnKeys = new Set(columns.map((c) => c.key));

@@ -93,6 +93,8 @@ describe.skipIf(!hasChromium)('views, routes and the header', { timeout: 40_000 
         return JSON.stringify(shown) === JSON.stringify(want) ? 'same' : `page ${shown.join(' | ')} vs API ${want.join(' | ')}`;
       }, { timeout: 15_000 })
       .toBe('same');
+    await page.goto(`${stack.url}/#/overview`);
+    await page.locator('[data-test=gpu-history]').waitFor();
     await page.setViewportSize({ width: 900, height: 700 });
     const header = page.locator('header.app-header');
     const before = await header.boundingBox();
