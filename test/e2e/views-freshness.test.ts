@@ -57,4 +57,16 @@ describe.skipIf(!hasChromium)('freshness during an outage of the API server', { 
     expect(await rows()).toBe(shown);
     console.log(`[e2e] after the API server came back: marks and errors gone in ${Date.now() - back} ms`);
   });
+
+  it('turns Ollama red after a switch to a namespace without one, and green again when switched back', async () => {
+    await expect.poll(ollamaOk, { timeout: 15_000 }).toBe('true');
+    // The app's own calls to Ollama answer 503 there, which Chromium logs.
+    browser.expectConsoleErrors(/status of 503/);
+    expect((await stack.post('/api/settings', { namespace: 'team-a' })).status).toBe(200);
+    await page.getByTestId('namespace').filter({ hasText: 'team-a' }).waitFor({ timeout: 15_000 });
+    await expect.poll(ollamaOk, { timeout: 20_000 }).toBe('false');
+    expect(await page.getByTestId('ollama-route').textContent()).toMatch(/unreachable/);
+    expect((await stack.post('/api/settings', { namespace: 'model-hosting' })).status).toBe(200);
+    await expect.poll(ollamaOk, { timeout: 20_000 }).toBe('true');
+  });
 });
