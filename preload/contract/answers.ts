@@ -146,6 +146,7 @@ const deploymentInfo = z.object({
   model_server: z.boolean(),
   server: z.string().optional(),
   estimated_vram_gb: z.number().optional(),
+  estimated_resident_gb: z.number().optional(),
   pull: z.object({ status: z.string(), completed_gb: z.number(), total_gb: z.number(), percent: z.number() }).optional(),
   measured_vram_gb: z.number().optional(),
   measured_size_gb: z.number().optional(),

@@ -190,6 +190,8 @@ export interface DeploymentInfo {
   /** The inference server it runs, when recognised ('ollama', 'vllm', 'text-generation-inference', 'llama.cpp'). */
   server?: string;
   estimated_vram_gb?: number;
+  /** What the estimate says its /api/ps will show (estimated_vram_gb less llama.cpp's free margin): the figure measured_vram_gb compares with. */
+  estimated_resident_gb?: number;
   /** While its pod pulls the model: the pull's progress, read from that deployment's own Ollama. */
   pull?: { status: string; completed_gb: number; total_gb: number; percent: number };
   /** Once loaded, from its own /api/ps: size_vram (GiB), size (GiB) and the context it runs. */

@@ -114,7 +114,9 @@ describe.skipIf(!hasChromium)('a deployment runs as estimated, on the GPU that w
     const resident = est.estimate.resident_vram_gb!;
     // The simulator's own layout (test/sim/ollama/vram.ts) against the app's estimate: within 10 %.
     expect(Math.abs(listed.measured_vram_gb! - resident) / resident).toBeLessThan(0.1);
-    expect(await vramCell.textContent()).toBe(`${listed.estimated_vram_gb!.toFixed(1)} GiB / ${listed.measured_vram_gb!.toFixed(1)} GiB`);
+    // Beside it, the estimate of the same thing: what /api/ps should show (resident, without the free margin).
+    expect(listed.estimated_resident_gb).toBe(resident);
+    expect(await vramCell.textContent()).toBe(`${resident.toFixed(1)} GiB / ${listed.measured_vram_gb!.toFixed(1)} GiB`);
     // The ratio is kept in the cluster and shown with the next estimate.
     await form().locator('select[name=context_length]').selectOption('8192');
     await expect.poll(() => form().getByTestId('accuracy').textContent(), { timeout: 10_000 }).toMatch(/Estimates on this cluster have been within \d+(\.\d)? % .*llama3\.1:8b: measured \d+\.\d\d GiB against \d+\.\d\d GiB estimated; kept in model-hosting\/model-vram-measurements/);

@@ -20,7 +20,7 @@ import type { OllamaRoute } from '../ollama/route.ts';
 import { serviceProxyRoute } from '../ollama/service-proxy.ts';
 import { OLLAMA_PORT } from '../ollama-port.ts';
 import { bytesToGb, round2 } from '../vram/units.ts';
-import { CLAIM_ANNOTATION, CLAIM_CREATED_ANNOTATION } from './manifests.ts';
+import { CLAIM_ANNOTATION, CLAIM_CREATED_ANNOTATION, RESIDENT_ANNOTATION } from './manifests.ts';
 
 export interface Measured {
   model: string;
@@ -65,6 +65,8 @@ export class DeploymentProbes {
       // Only the claim this app made for it: delete removes that one (an existing claim is never deleted).
       const claim = d.annotations[CLAIM_ANNOTATION];
       if (claim && d.annotations[CLAIM_CREATED_ANNOTATION] === 'true') m.claim = `${d.namespace}/${claim}`;
+      const resident = Number(d.annotations[RESIDENT_ANNOTATION]);
+      if (resident > 0) m.estimated_resident_gb = resident;
       seen.add(key);
       const p = this.#probes.get(key) ?? { at: 0, busy: false };
       this.#probes.set(key, p);
