@@ -202,6 +202,7 @@ export async function deploy(ctx: CoreContext, gpu: GpuView, input: ParsedInput<
           `the pod asks for one ${resource} and stays Pending if no GPU has ${required} GiB free. Ask for "list" and "watch" on "nodes" to have it checked.`,
       );
     }
+    if (estimate.assumed) warnings.push(`the fit is not confirmed: ${estimate.assumption ?? `the size of ${model} was assumed`}`);
     if (offloadedGb) warnings.push(`${offloadedGb} GiB of ${model} would not fit on the GPU unit: Ollama runs that part on the CPU, slowly (accepted by allow_partial_offload)`);
     const warning = warnings.join('; ') || null;
     if (warning) ctx.log.warn('DEPLOY', `${namespace}/${name}: ${warning}`);

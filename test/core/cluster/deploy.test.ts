@@ -111,6 +111,29 @@ describe('deploy', () => {
     await expect(side.ctx.kube.apps.readNamespacedDeployment({ name: 'too-little', namespace: 'model-hosting' })).rejects.toMatchObject({ code: 404 });
   });
 
+  it('refuses a quantized KV cache when Settings turn flash attention off (Ollama would use f16)', async () => {
+    side.ctx.settings.update({ deployFlashAttention: false });
+    try {
+      const err = await fails('deploy', { model_id: 'qwen2.5:0.5b', deployment_name: 'no-fa', memory: 4, kv_cache_type: 'q8_0' });
+      expect(err.status).toBe(400);
+      expect(err.details.field).toBe('kv_cache_type');
+      const r = await side.handlers.deploy({ model_id: 'qwen2.5:0.5b', deployment_name: 'no-fa', memory: 4, storage: 'none' } as never);
+      const d = await side.ctx.kube.apps.readNamespacedDeployment({ name: 'no-fa', namespace: 'model-hosting' });
+      expect(d.spec!.template.spec!.containers[0]!.env).toContainEqual({ name: 'OLLAMA_FLASH_ATTENTION', value: '0' });
+      expect(r.ollama?.flash_attention).toBe(false);
+      await side.handlers.deleteDeployment({ deployment_name: 'no-fa' });
+    } finally {
+      side.ctx.settings.update({ deployFlashAttention: true });
+    }
+  });
+
+  it('says the fit is not confirmed when the model is unknown and its size assumed', async () => {
+    const r = await side.handlers.deploy({ model_id: 'someones-model:7b', deployment_name: 'unknown-size', memory: 8, storage: 'none' } as never);
+    expect(r.vram_allocation.estimate.assumed).toBe(true);
+    expect(r.warning).toMatch(/the fit is not confirmed/);
+    await side.handlers.deleteDeployment({ deployment_name: 'unknown-size' });
+  });
+
   it('uses the Settings default pod memory when the request gives none', async () => {
     side.ctx.settings.update({ deployMemoryGb: 6 });
     const r = await side.handlers.deploy({ model_id: 'qwen2.5:0.5b', deployment_name: 'no-memory', storage: 'none' } as never);
