@@ -40,12 +40,38 @@ function chooseEncoding(header: string | undefined): 'br' | 'gzip' | null {
   return ok('br') ? 'br' : ok('gzip') ? 'gzip' : null;
 }
 
+/** An answer's bytes, its ETag and its compressed forms, made once for a frozen answer (see encodeAnswer). */
+interface Forms {
+  raw: Buffer;
+  etag?: string;
+  br?: Buffer;
+  gzip?: Buffer;
+}
+
+const frozenForms = new WeakMap<object, Forms>();
+
+/**
+ * `body` as JSON (encodeJson). A frozen answer cannot change, so its text, ETag and compressed
+ * forms are made once and reused for every request that gets the same object: the core hands
+ * out one frozen answer for as long as a large view (deployments, GPU status) is unchanged.
+ */
+export function encodeAnswer(req: IncomingMessage | undefined, status: number, body: unknown): Encoded {
+  if (!body || typeof body !== 'object' || !Object.isFrozen(body)) return encodeJson(req, status, JSON.stringify(body));
+  let forms = frozenForms.get(body);
+  if (!forms) frozenForms.set(body, (forms = { raw: Buffer.from(JSON.stringify(body)) }));
+  return encodeForms(req, status, forms);
+}
+
 export function encodeJson(req: IncomingMessage | undefined, status: number, text: string): Encoded {
-  const raw = Buffer.from(text);
+  return encodeForms(req, status, { raw: Buffer.from(text) });
+}
+
+function encodeForms(req: IncomingMessage | undefined, status: number, forms: Forms): Encoded {
+  const raw = forms.raw;
   const headers: Record<string, string> = { Vary: 'Accept-Encoding' };
   const read = req && (req.method === 'GET' || req.method === 'HEAD') && status === 200;
   if (read) {
-    const etag = etagOf(raw);
+    const etag = (forms.etag ??= etagOf(raw));
     headers.ETag = etag;
     // Kept by the client only to be revalidated; never shared.
     headers['Cache-Control'] = 'private, no-cache';
@@ -54,6 +80,9 @@ export function encodeJson(req: IncomingMessage | undefined, status: number, tex
   const encoding = req && raw.length >= MIN_COMPRESS_BYTES ? chooseEncoding(req.headers['accept-encoding']) : null;
   if (!encoding) return { status, body: raw, headers };
   // Quality 4: most of brotli's gain on JSON at a few ms per megabyte.
-  const body = encoding === 'br' ? brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 4, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length } }) : gzipSync(raw, { level: 6 });
+  const body =
+    encoding === 'br'
+      ? (forms.br ??= brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 4, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length } }))
+      : (forms.gzip ??= gzipSync(raw, { level: 6 }));
   return { status, body, headers: { ...headers, 'Content-Encoding': encoding } };
 }

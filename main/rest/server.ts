@@ -11,7 +11,7 @@ import { silentLogger, type Logger } from '../core/log.ts';
 import { readInput } from './input.ts';
 import { bindRoutes, matchRoute } from './routes.ts';
 import { allowedOrigin, exposeTo, isPreflight, PREFLIGHT_HEADERS } from './cors.ts';
-import { encodeJson } from './encode.ts';
+import { encodeAnswer } from './encode.ts';
 import { FailureLimiter } from './rate-limit.ts';
 import { COMMON_HEADERS, hostAllowed, isLoopbackHost, originAllowed, samePathOnly, TokenCheck, weakToken } from './security.ts';
 import { streamEvents, type EventSource } from './sse.ts';
@@ -260,7 +260,7 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
 /** `req` given: reads get an ETag (304 when the client has it) and answers are compressed when accepted. */
 export function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string | string[]> = {}, req?: IncomingMessage): void {
   const allow = (body as { allow?: unknown })?.allow;
-  const out = encodeJson(req, status, JSON.stringify(body));
+  const out = encodeAnswer(req, status, body);
   res.writeHead(out.status, {
     ...COMMON_HEADERS,
     'Content-Type': 'application/json; charset=utf-8',

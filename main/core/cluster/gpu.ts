@@ -86,6 +86,10 @@ export class GpuView implements GpuFacts {
 
   async status(): Promise<GpuStatusResult> {
     const { info, scope, note, nodesForbidden } = await this.view(true);
+    // The figures come from live-gpu.ts, the same object while nothing changed: so is the answer (frozen, encoded once).
+    const version = this.deployVersion();
+    const memo = this.#lastStatus;
+    if (memo && memo.info === info && memo.note === note && memo.scope === scope && memo.version === version) return memo.result;
     const line = nodesForbidden
       ? `capacity unknown (nodes forbidden), allocated in ${this.#ctx.kube.namespace} ${info.allocated_vram_gb} GiB, used ${info.used_vram_gb ?? 'unknown'}`
       : `total ${info.total_vram_gb} GiB, allocated ${info.allocated_vram_gb} GiB, available ${info.available_vram_gb} GiB, largest free GPU ${info.largest_free_gpu_gb} GiB, used ${info.used_vram_gb ?? 'unknown'}${scope === 'namespace' ? ` (pods of ${this.#ctx.kube.namespace} only)` : ''}`;
@@ -93,12 +97,16 @@ export class GpuView implements GpuFacts {
     if (line !== this.#lastLine) this.#ctx.log.info('GPU', line);
     this.#lastLine = line;
     // With nodes unknown, "no GPU nodes found" would be false: the note is the recommendation.
-    const recs = nodesForbidden ? [note!] : recommendations(info, this.deployVersion());
+    const recs = nodesForbidden ? [note!] : recommendations(info, version);
     if (note && !nodesForbidden) recs.push(note);
     const result: GpuStatusResult = { success: true, gpu_info: info, recommendations: recs, scope };
     if (note) result.capacity_note = note;
+    Object.freeze(result);
+    this.#lastStatus = { info, note, scope, version, result };
     return result;
   }
+
+  #lastStatus: { info: GpuInfo; note: string | null; scope: ListScope; version: string; result: GpuStatusResult } | null = null;
 
   async freeVram(): Promise<{ available_vram_gb: number; largest_free_gpu_gb: number; capacity_note?: string }> {
     const { info, note } = await this.view(false);

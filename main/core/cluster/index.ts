@@ -1,5 +1,5 @@
 // The cluster side of the core: watch caches, GPU status, estimates, deployments, health.
-import type { DeploymentsResult, Handlers } from '../../../preload/contract/index.ts';
+import type { DeploymentInfo, DeploymentsResult, Handlers } from '../../../preload/contract/index.ts';
 import { ClusterCaches } from '../kube/caches.ts';
 import type { CoreContext } from '../context.ts';
 import type { GpuFacts, OllamaFacts } from '../ports.ts';
@@ -29,10 +29,15 @@ export async function createClusterSide(ctx: CoreContext, ollama: OllamaFacts): 
   // The deployments view and GPU figures follow the watch events; changes are pushed as events.
   const live = new LiveDeployments(caches, ctx.events, probes);
   const liveGpu = liveGpuOf(caches);
+  let lastList: Readonly<DeploymentsResult> | null = null;
 
   const handlers: ClusterHandlers = {
     health: healthCheck(ctx, caches, ollama),
-    gpuStatus: async () => withStaleness(await gpu.status(), caches.staleSince(['nodes', 'pods'])),
+    gpuStatus: async () => {
+      // gpu.status() hands out the same answer while nothing changed: frozen, it is encoded once.
+      const answer = await gpu.status();
+      return withStaleness(Object.isFrozen(answer) ? answer : Object.freeze(answer), caches.staleSince(['nodes', 'pods']));
+    },
     estimateVram: async ({ model, context_length, parallel, kv_cache_type }) => {
       const o = {
         ...(context_length !== undefined ? { context_length } : {}),
@@ -49,10 +54,14 @@ export async function createClusterSide(ctx: CoreContext, ollama: OllamaFacts): 
       await caches.ready(['deployments', 'pods']);
       const { models, epoch, seq } = live.snapshot();
       const scope = caches.scope(['deployments']);
-      const result: DeploymentsResult = { success: true, models, count: models.length, epoch, seq, scope };
-      if (scope === 'namespace')
-        result.scope_note = `Only namespace ${ctx.kube.namespace} is shown: this user may not list deployments in all namespaces (a ClusterRole granting "list" and "watch" on "deployments" in API group "apps" would show every one).`;
-      return withStaleness(result, caches.staleSince(['deployments', 'pods']));
+      // One frozen answer while the view is unchanged: the REST side encodes it (JSON, ETag, br) once.
+      if (lastList?.models !== models || lastList.seq !== seq || lastList.scope !== scope) {
+        const result: DeploymentsResult = { success: true, models: models as DeploymentInfo[], count: models.length, epoch, seq, scope };
+        if (scope === 'namespace')
+          result.scope_note = `Only namespace ${ctx.kube.namespace} is shown: this user may not list deployments in all namespaces (a ClusterRole granting "list" and "watch" on "deployments" in API group "apps" would show every one).`;
+        lastList = Object.freeze(result);
+      }
+      return withStaleness(lastList, caches.staleSince(['deployments', 'pods']));
     },
     deploy: (input) => deploy(ctx, gpu, input),
     deleteDeployment: (input) => deleteDeployment(ctx, input),

@@ -22,7 +22,8 @@ const PROBE_TICK_MS = 1_500;
 const keyOf = (o: { namespace: string; name: string }) => `${o.namespace}/${o.name}`;
 
 export interface DeploymentsSnapshot {
-  models: DeploymentInfo[];
+  /** The same frozen array for as long as the view does not change (answers are encoded once per array). */
+  models: readonly DeploymentInfo[];
   epoch: string;
   seq: number;
 }
@@ -48,7 +49,7 @@ export class LiveDeployments {
   readonly #upserts = new Set<string>();
   readonly #deletes = new Map<string, { namespace: string; name: string }>();
   #sortedKeys: string[] | null = null;
-  #snapshot: DeploymentInfo[] | null = null;
+  #snapshot: readonly DeploymentInfo[] | null = null;
   #timer: NodeJS.Timeout | null = null;
   #lastEmit = 0;
   readonly #tick: NodeJS.Timeout;
@@ -78,10 +79,10 @@ export class LiveDeployments {
     this.#schedule();
     if (!this.#snapshot) {
       this.#sortedKeys ??= [...this.#items.keys()].sort(compareKeys(this.#items));
-      this.#snapshot = this.#sortedKeys.map((k) => this.#items.get(k)!);
+      this.#snapshot = Object.freeze(this.#sortedKeys.map((k) => this.#items.get(k)!));
     }
     // Changes not yet sent are in it already: the next delta repeats them, which is harmless (whole entries).
-    return { models: this.#snapshot.slice(), epoch: this.epoch, seq: this.#seq };
+    return { models: this.#snapshot, epoch: this.epoch, seq: this.#seq };
   }
 
   close(): void {

@@ -225,6 +225,25 @@ it('seq grows by one per delta, deltas are at least DELTA_EVERY_MS apart, and a 
   }
 }, 60_000);
 
+it('listDeployments hands out one frozen answer while the view is unchanged, and a new one after a change', async () => {
+  await until('quiet', async () => {
+    const a = await side.handlers.listDeployments({});
+    await new Promise((r) => setTimeout(r, 400));
+    return (await side.handlers.listDeployments({})) === a;
+  });
+  const a = await side.handlers.listDeployments({});
+  expect(Object.isFrozen(a)).toBe(true);
+  expect(await side.handlers.listDeployments({})).toBe(a);
+  await apps.patchNamespacedDeployment({ name: a.models.find((m) => m.namespace === 'ns-0003')!.name, namespace: 'ns-0003', body: { spec: { replicas: 7 } } }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
+  const b = await until('a new answer', async () => {
+    const r = await side.handlers.listDeployments({});
+    return r !== a && r.models.some((m) => m.replicas.endsWith('/7')) ? r : undefined;
+  });
+  expect(b.seq).toBeGreaterThanOrEqual(a.seq);
+  const g = await side.handlers.gpuStatus({});
+  expect(await side.handlers.gpuStatus({})).toBe(g);
+});
+
 it('a new manager has another epoch; its seq starts again', async () => {
   const a = await side.handlers.listDeployments({});
   const other = await clusterSide(sim);
