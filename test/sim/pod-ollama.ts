@@ -6,6 +6,8 @@
 // configurable rate so the progress can be seen, and the pod's readiness (the product's
 // probe is an exec of `ollama show $MODEL`) passes once the model is there. The service
 // proxy and port-forwards reach the pod's own Ollama (backends.ts asks podOllamaUrl).
+// A pod that mounts a PersistentVolumeClaim keeps what it pulled there: the next pod on the
+// same claim (a restart, a new revision) starts with those models and does not pull again.
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import type { KObj } from './kube/types.ts';
 import { clone, nowIso } from './kube/types.ts';
@@ -70,6 +72,16 @@ interface PodOllama {
   model: string;
   pulled: boolean;
   abort: AbortController;
+  /** namespace/claim mounted at the models folder, if any. */
+  claim: string | null;
+}
+
+/** The claim mounted at Ollama's models folder (/root/.ollama), as namespace/name. */
+function claimOf(pod: KObj, c: any): string | null {
+  const mount = (c.volumeMounts ?? []).find((m: any) => m.mountPath === '/root/.ollama' || m.mountPath === '/root/.ollama/models');
+  const vol = mount && (pod.spec?.volumes ?? []).find((v: any) => v.name === mount.name);
+  const name = vol?.persistentVolumeClaim?.claimName;
+  return name ? `${pod.metadata.namespace}/${name}` : null;
 }
 
 export interface PodOllamasOptions {
@@ -83,6 +95,8 @@ export class PodOllamas {
   readonly #store: Store;
   readonly #log: (m: string) => void;
   readonly #byUid = new Map<string, PodOllama>();
+  /** namespace/claim → models pulled into it. */
+  readonly #claims = new Map<string, Set<string>>();
   #closed = false;
 
   constructor(store: Store, opts: PodOllamasOptions, log: (m: string) => void) {
@@ -113,6 +127,8 @@ export class PodOllamas {
   }
 
   onEvent(e: StoreEvent): void {
+    // A deleted claim takes its models with it.
+    if (e.r.plural === 'persistentvolumeclaims' && e.type === 'DELETED') this.#claims.delete(`${e.obj.metadata.namespace}/${e.obj.metadata.name}`);
     if (e.r.plural !== 'pods' || e.type !== 'DELETED') return;
     const p = this.#byUid.get(String(e.obj.metadata.uid));
     if (p) void this.#stop(p);
@@ -127,8 +143,10 @@ export class PodOllamas {
     const kv = envOf(c, 'OLLAMA_KV_CACHE_TYPE') as KvType | undefined;
     const model = envOf(c, 'MODEL')!;
     const rate = this.pullBytesPerSecond;
+    const claim = claimOf(pod, c);
+    const kept = claim ? [...(this.#claims.get(claim) ?? [])] : [];
     const sim = await startOllamaSim({
-      installed: [],
+      installed: kept,
       version: versionOfImage(String(c.image)),
       gpuMemoryGiB: unitMemoryGiB(pod, node),
       ...(ctxLen > 0 ? { contextLength: ctxLen } : {}),
@@ -136,11 +154,11 @@ export class PodOllamas {
       ...(kv === 'f16' || kv === 'q8_0' || kv === 'q4_0' ? { kvCacheType: kv } : {}),
       pullBytesPerSecond: rate,
     });
-    const p: PodOllama = { key, uid, sim, model, pulled: false, abort: new AbortController() };
+    const p: PodOllama = { key, uid, sim, model, pulled: false, abort: new AbortController(), claim };
     if (this.#closed || !this.#store.getEntry(pods, pod.metadata.namespace, String(pod.metadata.name))) return void sim.close();
     this.#byUid.set(uid, p);
     urls.set(uid, sim.url);
-    this.#log(`[SIM] pod ${key}: its own Ollama ${sim.runtime.version} on ${sim.url} (GPU unit ${Math.round(sim.runtime.gpuMemoryGiB * 100) / 100} GiB), pulling ${model} at ${Math.round(rate / 1e6)} MB/s`);
+    this.#log(`[SIM] pod ${key}: its own Ollama ${sim.runtime.version} on ${sim.url} (GPU unit ${Math.round(sim.runtime.gpuMemoryGiB * 100) / 100} GiB), ${kept.includes(model) ? `${model} already in claim ${claim}` : `pulling ${model} at ${Math.round(rate / 1e6)} MB/s`}`);
     // The start script's `ollama pull "$MODEL"`.
     try {
       const res = await fetch(`${sim.url}/api/pull`, { method: 'POST', body: JSON.stringify({ model, stream: false }), signal: p.abort.signal });
@@ -151,6 +169,11 @@ export class PodOllamas {
       return;
     }
     p.pulled = true;
+    if (p.claim) {
+      const set = this.#claims.get(p.claim) ?? new Set<string>();
+      set.add(model);
+      this.#claims.set(p.claim, set);
+    }
     this.#markReady(p);
   }
 

@@ -85,7 +85,40 @@ describe('measured beside estimated', { timeout: 30_000 }, () => {
     }
   });
 
+  it('keeps the pulled model in the claim: a new pod on it is ready without pulling again; without a claim it pulls again', async () => {
+    sim.podOllamas.pullBytesPerSecond = 2e9;
+    await side.handlers.deploy({ model_id: 'qwen2.5:0.5b', deployment_name: 'kept', memory: 4 } as never);
+    await side.handlers.deploy({ model_id: 'qwen2.5:0.5b', deployment_name: 'unkept', memory: 4, storage: 'none' } as never);
+    await until('both Running', async () => (await listed('kept'))?.status === 'Running' && (await listed('unkept'))?.status === 'Running');
+    // From now on a pull would take minutes.
+    sim.podOllamas.pullBytesPerSecond = 1e6;
+    const pods = async (name: string) => (await side.ctx.kube.core.listNamespacedPod({ namespace: NS, labelSelector: `app.kubernetes.io/name=${name}` })).items;
+    const old = new Map<string, string>();
+    for (const name of ['kept', 'unkept']) {
+      const pod = (await pods(name))[0]!.metadata!.name!;
+      old.set(name, pod);
+      await side.ctx.kube.core.deleteNamespacedPod({ name: pod, namespace: NS, gracePeriodSeconds: 0 });
+    }
+    const ready = (p: { status?: { conditions?: { type: string; status: string }[] } }) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+    const fresh = async (name: string) => (await pods(name)).find((p) => p.metadata?.name !== old.get(name) && !p.metadata?.deletionTimestamp);
+    // The new pod on the claim finds the model there: Ready without a minutes-long pull.
+    await until('a new kept pod Ready', async () => {
+      const p = await fresh('kept');
+      return p && ready(p);
+    }, 8_000);
+    const again = await until('a new unkept pod running', async () => {
+      const p = await fresh('unkept');
+      return p?.status?.phase === 'Running' ? p : undefined;
+    });
+    expect(ready(again)).toBe(false);
+    expect((await listed('unkept'))?.status).toBe('Starting');
+    // Its pull shows, from its own Ollama, downloading again.
+    const pulling = await until('unkept pull progress', async () => (await listed('unkept'))?.pull);
+    expect(pulling.percent).toBeLessThan(100);
+  });
+
   it('runs a model accepted with partial offload partly on the CPU: its /api/ps size_vram is below size', async () => {
+    sim.podOllamas.pullBytesPerSecond = 2e10;
     const r = await side.handlers.deploy({ model_id: 'llama3.3:70b', deployment_name: 'seventy', memory: 64, context_length: 4096, allow_partial_offload: true } as never);
     expect(r.vram_allocation.fit?.shortfall_gb).toBeGreaterThan(0);
     await until('seventy Running', async () => (await listed('seventy'))?.status === 'Running', 15_000);
