@@ -199,6 +199,12 @@ const deleteDeploymentResult = z.object({
   claim_kept: z.string().optional(),
 });
 
+const gpuHoldersResult = z.object({
+  success,
+  holders: z.array(z.object({ node: z.string(), resource: z.string(), units: z.number(), pod: z.string(), namespace: z.string(), deployment: z.string().optional() })),
+  stale: z.literal(true).optional(),
+  stale_since: z.string().optional(),
+});
 const deploymentPodsResult = z.object({
   success,
   namespace: z.string(),
@@ -354,6 +360,7 @@ export const answers = {
   listDeployments: deploymentsResult,
   deploy: deployResult,
   deleteDeployment: deleteDeploymentResult,
+  gpuHolders: gpuHoldersResult,
   deploymentPods: deploymentPodsResult,
   scaleDeployment: scaleDeploymentResult,
   restartDeployment: restartDeploymentResult,

@@ -286,6 +286,24 @@ export interface DeploymentPodsResult {
   stale_since?: string;
 }
 
+/** A pod holding GPU units, and the deployment it belongs to (when one selects it). */
+export interface GpuHolder {
+  node: string;
+  resource: string;
+  units: number;
+  pod: string;
+  namespace: string;
+  /** namespace/name of the deployment whose selector matches the pod; absent for a bare pod or a job. */
+  deployment?: string;
+}
+
+export interface GpuHoldersResult {
+  success: true;
+  holders: GpuHolder[];
+  stale?: true;
+  stale_since?: string;
+}
+
 export interface ScaleDeploymentResult {
   success: true;
   message: string;
@@ -370,6 +388,11 @@ export const clusterOperations = {
     input: z.object({ deployment_name: dns1123Label, namespace: dns1123Label.optional(), keep_claim: z.boolean({ error: 'must be true or false' }).optional() }),
     rest: { method: 'POST', path: '/api/delete' },
     summary: 'Delete a model deployment and its Service',
+  }),
+  gpuHolders: op<GpuHoldersResult>()({
+    input: empty,
+    rest: { method: 'GET', path: '/api/gpu/holders' },
+    summary: 'Which pods (and deployments) hold GPU units on which node',
   }),
   deploymentPods: op<DeploymentPodsResult>()({
     input: z.object({ namespace: dns1123Label, name: dns1123Label }),

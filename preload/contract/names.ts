@@ -11,6 +11,7 @@ export const operationNames = [
   'listDeployments',
   'deploy',
   'deleteDeployment',
+  'gpuHolders',
   'deploymentPods',
   'scaleDeployment',
   'restartDeployment',

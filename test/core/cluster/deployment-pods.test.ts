@@ -34,4 +34,15 @@ describe('the pods of a deployment', () => {
   it('answers 404 naming namespace/name', async () => {
     await expect(side.handlers.deploymentPods({ namespace: 'team-a', name: 'nope' })).rejects.toMatchObject({ status: 404, message: 'deployment team-a/nope not found' });
   });
+
+  it('says which pods and deployments hold GPU units on which node', async () => {
+    const r = await side.handlers.gpuHolders({});
+    const h100 = r.holders.filter((h) => h.node === 'gpu-h100-01');
+    expect(h100).toHaveLength(1);
+    expect(h100[0]).toMatchObject({ resource: 'nvidia.com/gpu', units: 1, namespace: 'model-hosting', deployment: 'model-hosting/ollama' });
+    // Every GPU the figures count as allocated has a holder: the sums agree per node and resource.
+    const gpu = await side.handlers.gpuStatus({});
+    for (const node of gpu.gpu_info.nodes)
+      for (const g of node.groups) expect(r.holders.filter((h) => h.node === node.name && h.resource === g.resource).reduce((n, h) => n + h.units, 0), `${node.name} ${g.resource}`).toBe(g.allocated_units);
+  });
 });
