@@ -76,6 +76,12 @@ interface PodOllama {
   claim: string | null;
 }
 
+/** A readiness probe that runs `ollama show` of the model (the product's: `ollama show "$MODEL"`). */
+function showsModel(c: any): boolean {
+  const cmd: string[] = c.readinessProbe?.exec?.command ?? [];
+  return /\bollama\s+show\b/.test(cmd.join(' '));
+}
+
 /** The claim mounted at Ollama's models folder (/root/.ollama), as namespace/name. */
 function claimOf(pod: KObj, c: any): string | null {
   const mount = (c.volumeMounts ?? []).find((m: any) => m.mountPath === '/root/.ollama' || m.mountPath === '/root/.ollama/models');
@@ -118,12 +124,14 @@ export class PodOllamas {
   onStart(pod: KObj): void {
     const c = modelContainer(pod);
     if (!c || this.#closed || pod.status?.phase !== 'Running') return;
+    void this.#start(pod, c);
+    // The readiness probe decides readiness: an exec of `ollama show $MODEL` passes once the model is pulled; without one the kubelet says Ready at once.
+    if (!showsModel(c)) return;
     const names = (pod.spec.containers ?? []).map((x: any) => x.name).join(' ');
     for (const cond of pod.status.conditions ?? []) {
       if (cond.type === 'Ready' || cond.type === 'ContainersReady') Object.assign(cond, { status: 'False', reason: 'ContainersNotReady', message: `containers with unready status: [${names}]` });
     }
     for (const s of pod.status.containerStatuses ?? []) if (s.name === c.name) s.ready = false;
-    void this.#start(pod, c);
   }
 
   onEvent(e: StoreEvent): void {
@@ -174,7 +182,7 @@ export class PodOllamas {
       set.add(model);
       this.#claims.set(p.claim, set);
     }
-    this.#markReady(p);
+    if (showsModel(c)) this.#markReady(p);
   }
 
   /** The readiness probe passes: the pod (if it is still the same one) becomes Ready. */
