@@ -36,7 +36,7 @@ export interface LiveDeployments {
   /** Applies one known change at once (a delete the UI just made). */
   remove(namespace: string, name: string): void;
   stop(): void;
-  /** Whether deltas have arrived (then pings no longer trigger a snapshot). */
+  /** Whether the server sends deltas (its answers carry seq, or deltas arrived): then pings no longer trigger a snapshot. */
   readonly deltas: boolean;
 }
 
@@ -70,6 +70,8 @@ export function liveDeployments(opts: LiveDeploymentsOptions): LiveDeployments {
           meta = rest;
           epoch = result.epoch;
           seq = result.seq;
+          // A server that numbers its answers sends deltas: its clusterChanged pings are not needed.
+          if (typeof seq === 'number') sawDeltas = true;
           // Deltas queued during the fetch that the snapshot already holds are dropped.
           queue = queue.filter((q) => q.epoch === epoch && seq !== undefined && q.seq > seq);
           opts.onChange(rows, meta);
