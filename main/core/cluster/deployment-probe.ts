@@ -36,8 +36,9 @@ interface Probe {
   measured?: Measured;
 }
 
-/** How often one deployment is probed at most. */
-const PROBE_EVERY_MS = 1500;
+/** How often one deployment is probed at most: while it pulls, and once running until its model is loaded (each probe goes through the API server). */
+const PULL_PROBE_EVERY_MS = 1500;
+const LOAD_PROBE_EVERY_MS = 5000;
 /** How long a probe may take. */
 const PROBE_TIMEOUT_MS = 4000;
 
@@ -79,7 +80,8 @@ export class DeploymentProbes {
       }
       // A deployment whose model is measured is not probed again (the model stays loaded: keep-alive).
       const settled = m.status === 'Running' && m.measured_vram_gb !== undefined;
-      if (!settled && !p.busy && Date.now() - p.at > PROBE_EVERY_MS && (m.status === 'Running' || (m.status === 'Starting' && !m.reason))) {
+      const every = m.status === 'Running' ? LOAD_PROBE_EVERY_MS : PULL_PROBE_EVERY_MS;
+      if (!settled && !p.busy && Date.now() - p.at > every && (m.status === 'Running' || (m.status === 'Starting' && !m.reason))) {
         p.busy = true;
         void this.#probe(d, m, p).finally(() => {
           p.busy = false;
