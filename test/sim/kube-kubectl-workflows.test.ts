@@ -169,4 +169,37 @@ describe.skipIf(!kubectlPath)(`kubectl workflows (${kubectlPath ?? 'not on PATH:
     expect(d.code, d.stderr).toBe(0);
     expect(d.stdout.trim()).toBe('configmap/kc-cm created');
   });
+
+  // kubectl auth can-i sends a SelfSubjectAccessReview (--list a SelfSubjectRulesReview); answers as
+  // plugin/pkg/auth/authorizer/rbac/rbac.go decides for a token bound by a RoleBinding.
+  test('auth can-i: yes for the admin, no for the read-only token, and exactly the Role for a service account token', async () => {
+    const yes = await k('auth', 'can-i', 'create', 'deployments', '-n', 'team-a');
+    expect([yes.code, yes.stdout.trim()]).toEqual([0, 'yes']);
+    const ro = join(dir, 'ro');
+    sim.writeKubeconfig(ro, { token: sim.readOnlyToken });
+    const no = await kubectl(ro, ['auth', 'can-i', 'delete', 'pods', '-n', 'team-a']);
+    expect([no.code, no.stdout.trim()]).toEqual([1, 'no']);
+    const body = (o: unknown) => ({ method: 'POST', body: o });
+    expect((await raw(sim, '/api/v1/namespaces/research/serviceaccounts', body({ metadata: { name: 'kc-sa' } }))).status).toBe(201);
+    expect((await raw(sim, '/apis/rbac.authorization.k8s.io/v1/namespaces/research/roles', body({ metadata: { name: 'kc-pods' },
+      rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }] }))).status).toBe(201);
+    expect((await raw(sim, '/apis/rbac.authorization.k8s.io/v1/namespaces/research/rolebindings', body({ metadata: { name: 'kc-pods' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'kc-pods' }, subjects: [{ kind: 'ServiceAccount', name: 'kc-sa', namespace: 'research' }] }))).status).toBe(201);
+    const tr = await raw(sim, '/api/v1/namespaces/research/serviceaccounts/kc-sa/token', body({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: {} }));
+    expect(tr.status).toBe(201);
+    const sa = join(dir, 'sa');
+    sim.writeKubeconfig(sa, { token: tr.json.status.token });
+    const list = await kubectl(sa, ['auth', 'can-i', 'list', 'pods', '-n', 'research']);
+    expect([list.code, list.stdout.trim()]).toEqual([0, 'yes']);
+    const del = await kubectl(sa, ['auth', 'can-i', 'delete', 'pods', '-n', 'research']);
+    expect([del.code, del.stdout.trim()]).toEqual([1, 'no']);
+    const other = await kubectl(sa, ['auth', 'can-i', 'list', 'pods', '-n', 'team-a']);
+    expect(other.stdout.trim()).toBe('no');
+    const get = await kubectl(sa, ['get', 'pods', '-n', 'team-a']);
+    expect(get.stderr).toContain('pods is forbidden: User "system:serviceaccount:research:kc-sa" cannot list resource "pods" in API group "" in the namespace "team-a"');
+    const rules = await kubectl(sa, ['auth', 'can-i', '--list', '-n', 'research']);
+    expect(rules.code, rules.stderr).toBe(0);
+    expect(rules.stdout).toMatch(/^Resources\s+Non-Resource URLs\s+Resource Names\s+Verbs/);
+    expect(rules.stdout).toMatch(/\npods\s+\[\]\s+\[\]\s+\[get list watch\]/);
+  });
 });

@@ -97,4 +97,11 @@ describe.skipIf(!available)('python3-kubernetes against the simulator', () => {
     expect(rep.stale).toBe(409);
     expect(rep.pages).toBeGreaterThan(1);
   });
+
+  // plugin/pkg/auth/authorizer/rbac/rbac.go (rule matching, the "allowed by" reason) and
+  // pkg/registry/authorization (SelfSubjectAccessReview/RulesReview answer for the caller).
+  test('a service account token from TokenRequest may do exactly what its Role allows; access reviews agree', async () => {
+    const rep = await scenario('rbac.py', { TOKEN_OUT: join(dir, 'sa-token') });
+    expect(rep.denied).toEqual({ 'pods in research': 403, 'configmaps in team-a': 403, nodes: 403 });
+  });
 });

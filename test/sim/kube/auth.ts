@@ -2,12 +2,16 @@
 // CN = user, O = groups, as the real x509 authenticator reads them) and the few
 // authorization rules the simulator has: the read-only user may get, list and watch; a
 // namespaced user may do anything in its namespace and nothing outside it (as a RoleBinding
-// to "admin" in one namespace gives).
+// to "admin" in one namespace gives). Service-account tokens minted through TokenRequest, and
+// users marked rbac, are authorized by the RBAC objects in the store instead (rbac.ts).
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { ResourceInfo } from './resources.ts';
 import { qualified } from './resources.ts';
 import { errors } from './status.ts';
+import type { Store } from './store.ts';
+import { rbacDecide } from './rbac.ts';
+import type { Attrs } from './rbac.ts';
 
 export interface User {
   name: string;
@@ -15,6 +19,8 @@ export interface User {
   groups?: string[];
   /** Confined to this namespace: no cluster-scoped resources, no all-namespaces lists. */
   namespace?: string;
+  /** Authorized by Roles, ClusterRoles and their bindings in the store, as a real cluster does. */
+  rbac?: boolean;
 }
 
 /** Certificate users: O=system:masters has full access; O=sim:viewers reads only; anything else is unknown. */
@@ -63,6 +69,30 @@ export class Authenticator {
 
 const readVerbs = new Set(['get', 'list', 'watch']);
 
+/** The groups a user has on a real cluster: its own plus system:authenticated (and the service-account ones). */
+export function groupsOf(user: User): string[] {
+  const g = new Set(user.groups ?? []);
+  const sa = /^system:serviceaccount:([^:]+):/.exec(user.name);
+  if (sa) {
+    g.add('system:serviceaccounts');
+    g.add(`system:serviceaccounts:${sa[1]}`);
+  }
+  g.add('system:authenticated');
+  return [...g];
+}
+
+/** Whether a user may do something, and why (the authorizer's reason, as SubjectAccessReview status carries it). */
+export function decide(user: User, a: Attrs, store?: Store): { allowed: boolean; reason: string } {
+  // What every authenticated user may do (ClusterRole system:basic-user).
+  if (a.group === 'authorization.k8s.io' && (a.resource === 'selfsubjectaccessreviews' || a.resource === 'selfsubjectrulesreviews') && a.verb === 'create')
+    return { allowed: true, reason: 'RBAC: allowed by ClusterRoleBinding "system:basic-user" of ClusterRole "system:basic-user" to Group "system:authenticated"' };
+  if (user.rbac) return store ? rbacDecide(store, { name: user.name, groups: groupsOf(user) }, a) : { allowed: false, reason: '' };
+  if (user.namespace !== undefined && a.namespace !== user.namespace) return { allowed: false, reason: '' };
+  if (!user.readOnly || readVerbs.has(a.verb)) return { allowed: true, reason: user.groups?.includes(CERT_ADMIN_GROUP)
+    ? 'RBAC: allowed by ClusterRoleBinding "cluster-admin" of ClusterRole "cluster-admin" to Group "system:masters"' : '' };
+  return { allowed: false, reason: '' };
+}
+
 function forbidden(user: User, verb: string, r: ResourceInfo, namespace: string | undefined, name?: string, subresource?: string) {
   const what = name ? `${qualified(r)} "${name}"` : qualified(r);
   const resource = subresource ? `${r.plural}/${subresource}` : r.plural;
@@ -81,8 +111,11 @@ export function authorize(
   namespace: string | undefined,
   name?: string,
   subresource?: string,
+  store?: Store,
 ): void {
-  if (user.namespace !== undefined && namespace !== user.namespace) throw forbidden(user, verb, r, namespace, name, subresource);
-  if (!user.readOnly || readVerbs.has(verb)) return;
-  throw forbidden(user, verb, r, namespace, name, subresource);
+  const a: Attrs = { verb, group: r.group, resource: r.plural };
+  if (subresource) a.subresource = subresource;
+  if (namespace) a.namespace = namespace;
+  if (name) a.name = name;
+  if (!decide(user, a, store).allowed) throw forbidden(user, verb, r, namespace, name, subresource);
 }

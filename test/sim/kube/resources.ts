@@ -42,6 +42,9 @@ export const RESOURCES: ResourceInfo[] = [
     subresources: [{ name: 'status', kind: 'PersistentVolumeClaim', verbs: ['get', 'patch', 'update'] }] },
   { group: '', version: 'v1', plural: 'configmaps', singular: 'configmap', kind: 'ConfigMap', namespaced: true, nameRule: 'subdomain',
     verbs: rw, shortNames: ['cm'] },
+  { group: '', version: 'v1', plural: 'serviceaccounts', singular: 'serviceaccount', kind: 'ServiceAccount', namespaced: true, nameRule: 'subdomain',
+    verbs: rw, shortNames: ['sa'],
+    subresources: [{ name: 'token', kind: 'TokenRequest', group: 'authentication.k8s.io', version: 'v1', verbs: ['create'] }] },
   { group: '', version: 'v1', plural: 'events', singular: 'event', kind: 'Event', namespaced: true, nameRule: 'subdomain',
     verbs: rw, shortNames: ['ev'] },
   { group: '', version: 'v1', plural: 'endpoints', singular: 'endpoints', kind: 'Endpoints', namespaced: true, nameRule: 'subdomain',
@@ -58,6 +61,13 @@ export const RESOURCES: ResourceInfo[] = [
   // The same events as core/v1 ones, in the newer form (the store keeps both: events.ts).
   { group: 'events.k8s.io', version: 'v1', plural: 'events', singular: 'event', kind: 'Event', namespaced: true, nameRule: 'subdomain',
     verbs: rw, shortNames: ['ev'] },
+  { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'roles', singular: 'role', kind: 'Role', namespaced: true, nameRule: 'subdomain', verbs: rw },
+  { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'rolebindings', singular: 'rolebinding', kind: 'RoleBinding', namespaced: true, nameRule: 'subdomain', verbs: rw },
+  { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'clusterroles', singular: 'clusterrole', kind: 'ClusterRole', namespaced: false, nameRule: 'subdomain', verbs: rw },
+  { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'clusterrolebindings', singular: 'clusterrolebinding', kind: 'ClusterRoleBinding', namespaced: false, nameRule: 'subdomain', verbs: rw },
+  // Reviews are answered, never stored (reviews.ts).
+  { group: 'authorization.k8s.io', version: 'v1', plural: 'selfsubjectaccessreviews', singular: 'selfsubjectaccessreview', kind: 'SelfSubjectAccessReview', namespaced: false, nameRule: 'subdomain', verbs: ['create'] },
+  { group: 'authorization.k8s.io', version: 'v1', plural: 'selfsubjectrulesreviews', singular: 'selfsubjectrulesreview', kind: 'SelfSubjectRulesReview', namespaced: false, nameRule: 'subdomain', verbs: ['create'] },
   { group: 'discovery.k8s.io', version: 'v1', plural: 'endpointslices', singular: 'endpointslice', kind: 'EndpointSlice', namespaced: true, nameRule: 'subdomain',
     verbs: rw },
 ];

@@ -19,6 +19,8 @@ import { Kubelet } from './kubelet.ts';
 import { DeploymentController } from './controller.ts';
 import { GarbageCollector } from './gc.ts';
 import { EndpointsController } from './endpoints.ts';
+import { seedRbac } from './rbac.ts';
+import { serveReview, serveTokenRequest } from './reviews.ts';
 import { EventRecorder } from './events.ts';
 import { PodLogs } from './podlogs.ts';
 import { seedCluster } from './seed.ts';
@@ -160,6 +162,11 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
   seedCluster(store, controller, certs.caPem, scale);
   gc.indexAll(['deployments', 'replicasets', 'pods', 'services', 'configmaps']);
   store.quiet = true;
+  seedRbac(store);
+  // The serviceaccount controller gives each namespace its "default" service account.
+  for (const e of store.entries(resourceFor('namespaces'))) {
+    store.create(resourceFor('serviceaccounts'), { metadata: { name: 'default', namespace: e.obj.metadata.name, creationTimestamp: e.obj.metadata.creationTimestamp } });
+  }
   endpointsController.syncAll();
   store.quiet = false;
   // After seeding: the seeded objects' events would have expired on a real cluster.
@@ -203,17 +210,22 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
       const verb = verbOf(req.method ?? 'GET', p, url);
       if (!user) throw errors.unauthorized();
       if (p.subresource === 'proxy' && p.r.plural === 'services') {
-        authorize(user, verb === 'get' ? 'get' : verb, p.r, p.namespace, p.name, 'proxy');
+        authorize(user, verb === 'get' ? 'get' : verb, p.r, p.namespace, p.name, 'proxy', store);
         return serveProxy(ctx, p, req, res, url);
       }
       if (p.subresource === 'portforward') throw errors.badRequest('Upgrade request required');
       if (p.subresource) {
-        authorize(user, verb, p.r, p.namespace, p.name, p.subresource);
+        authorize(user, verb, p.r, p.namespace, p.name, p.subresource, store);
+        if (p.r.plural === 'serviceaccounts' && p.subresource === 'token' && verb === 'create') {
+          if (!store.getEntry(p.r, p.namespace, p.name!)) throw errors.notFound(p.r, p.name!);
+          return await serveTokenRequest(ctx, auth, p, req, res);
+        }
         return await handleSubresource(ctx, p, verb, req, res, url);
       }
       if (!p.r.verbs.includes(verb) || (verb === 'create' && p.name)) throw errors.methodNotAllowed();
       if (p.r.namespaced && !p.namespace && !['list', 'watch'].includes(verb)) throw errors.rawNotFound();
-      authorize(user, verb, p.r, p.namespace, p.name);
+      authorize(user, verb, p.r, p.namespace, p.name, undefined, store);
+      if (p.r.group === 'authorization.k8s.io') return await serveReview(ctx, user, p, req, res);
       requestFaults.check(verb, p);
       await handleCrud(ctx, p, verb, req, res, url);
     } catch (err) {
@@ -243,7 +255,7 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
       if (parsed.type !== 'resource' || parsed.path.subresource !== 'portforward' || parsed.path.r.plural !== 'pods') throw errors.rawNotFound();
       if (!isWebSocketUpgrade(req)) throw errors.badRequest('only websocket port-forwarding is supported (SPDY is not)');
       // Port-forward is "create pods/portforward" for authorization, as on a real cluster.
-      authorize(user!, 'create', parsed.path.r, parsed.path.namespace, parsed.path.name, 'portforward');
+      authorize(user!, 'create', parsed.path.r, parsed.path.namespace, parsed.path.name, 'portforward', store);
       servePortForward(ctx, parsed.path, req, socket, url);
     } catch (err) {
       rejectUpgrade(socket, err);
