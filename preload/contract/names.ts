@@ -22,6 +22,7 @@ export const operationNames = [
   'pullProgress',
   'cancelPull',
   'listPulls',
+  'ollamaEndpointRoutes',
   'generate',
   'generateStream',
   'cancelGenerate',
