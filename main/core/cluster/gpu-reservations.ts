@@ -77,8 +77,10 @@ export class FitLock {
       inCache.add(key);
       const resource = d.annotations[GPU_RESOURCE_ANNOTATION];
       if (!resource || !isManaged(d.labels) || d.desired <= 0) continue;
-      const bound = pods.some((p) => p.namespace === d.namespace && !p.terminating && selects(d.selector, p.labels) && holdsGpu(p) && Object.keys(p.gpuRequests).length > 0);
-      if (bound) continue;
+      const own = pods.filter((p) => p.namespace === d.namespace && !p.terminating && selects(d.selector, p.labels));
+      if (own.some((p) => holdsGpu(p) && Object.keys(p.gpuRequests).length > 0)) continue;
+      // The scheduler said its pod fits nowhere: it takes no unit (the listing shows why).
+      if (own.some((p) => !p.nodeName && p.unschedulable)) continue;
       const pin = parsePin(d.annotations[GPU_PIN_ANNOTATION]);
       out.push({ deployment: key, resource, pin, gb: Number(d.annotations[ESTIMATE_ANNOTATION]) || 0 });
     }
