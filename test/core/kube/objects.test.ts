@@ -14,6 +14,7 @@ describe('trimmed cache objects', () => {
       kind: 'pod', namespace: 'ns', name: 'p', resourceVersion: '7', labels: { app: 'x' }, annotations: { 'model-manager/estimated-vram-gb': '5.3' },
       ownerNames: ['x-abc'], nodeName: 'n1', phase: 'Pending', terminating: false, gpuRequests: { 'nvidia.com/gpu': 3 },
       waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "i"' }, unschedulable: null, ready: false,
+      restarts: 0, created: '2025-01-01T00:00:00Z',
     });
     expect(JSON.stringify(pod)).not.toContain('managedFields');
   });
