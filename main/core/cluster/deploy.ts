@@ -21,7 +21,7 @@ import { suggestionsFor } from '../vram/index.ts';
 import { round2 } from '../vram/units.ts';
 import type { GpuView } from './gpu.ts';
 import { FitLock, withHolds } from './gpu-reservations.ts';
-import { hostMemoryNeed } from './host-memory.ts';
+import { hostMemoryNeed, largestNodeRamGb } from './host-memory.ts';
 import { claimManifest, claimNameOf, claimSizeGi, deploymentManifest, serviceManifest, type GpuPin, type OllamaTuning } from './manifests.ts';
 import { rollBack, type Created } from './rollback.ts';
 import { NAME_LABEL, systemRefusal } from './system.ts';
@@ -155,6 +155,17 @@ export async function deploy(ctx: CoreContext, gpu: GpuView, input: ParsedInput<
       throw badRequest(`memory ${memory} GiB is below what Ollama needs in the pod's RAM (host memory, not VRAM) for ${model}: about ${host.gb} GiB (${host.how})`, {
         field: 'memory', ...vram, host_memory_gb: host.gb,
       });
+    }
+    // More RAM than any node of the GPU kind checked can give a pod: it would stay Pending.
+    if (checkedFit?.unit) {
+      const unit = checkedFit.unit;
+      const kind = [...gpu.caches.nodes.values()].filter((n) => (pin ? n.labels[pin.label] === pin.value : n.name === unit.node));
+      const ram = largestNodeRamGb(kind);
+      if (ram && memory > ram.gb) {
+        throw badRequest(`memory ${memory} GiB is more RAM than a node with ${unit.product} can give a pod: the most is ${ram.gb} GiB (${ram.node}'s allocatable memory), so the pod would stay Pending`, {
+          field: 'memory', ...vram, host_memory_gb: host.gb, node_memory_gb: ram.gb,
+        });
+      }
     }
 
     const tuning: OllamaTuning = {

@@ -16,3 +16,22 @@ export function hostMemoryNeed(facts: ModelFacts, offloadedGb: number): { gb: nu
   if (offloadedGb > 0) parts.push(`${round2(offloadedGb)} GiB of layers run on the CPU`);
   return { gb, how: parts.join(' + ') };
 }
+
+const SUFFIX: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, m: 1e-3 };
+
+/** A Kubernetes memory quantity ("1069547520Ki", "64Gi", "128e6") in bytes; NaN when unreadable. */
+export function memoryBytes(q: string | undefined): number {
+  const m = /^([0-9.]+(?:e[0-9]+)?)([KMGTP]i|[kMGTPm])?$/.exec((q ?? '').trim());
+  if (!m) return Number.NaN;
+  return Number(m[1]) * (m[2] ? SUFFIX[m[2]]! : 1);
+}
+
+/** The most RAM (GiB) any of these nodes can give a pod: its allocatable memory; null when none says. */
+export function largestNodeRamGb(nodes: { name: string; allocatable: Record<string, string> }[]): { gb: number; node: string } | null {
+  let best: { gb: number; node: string } | null = null;
+  for (const n of nodes) {
+    const b = memoryBytes(n.allocatable.memory);
+    if (Number.isFinite(b) && (!best || b / GIB > best.gb)) best = { gb: round2(b / GIB), node: n.name };
+  }
+  return best;
+}

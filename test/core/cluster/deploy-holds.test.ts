@@ -19,8 +19,9 @@ afterAll(async () => {
 
 describe('holds of deploys in flight', () => {
   it('an unschedulable deployment holds no unit', async () => {
-    // 1500 GiB of RAM: no node has it, so its pod stays Pending, Unschedulable.
-    const stuck = await side.handlers.deploy({ model_id: 'qwen2.5:32b', deployment_name: 'too-much-ram', memory: 1500 } as never);
+    // 1000 GiB of RAM: within the A100 node's 1021 GiB allocatable, but 32 GiB of it are taken
+    // (research/finetune), so its pod stays Pending, Unschedulable.
+    const stuck = await side.handlers.deploy({ model_id: 'qwen2.5:32b', deployment_name: 'too-much-ram', memory: 1000 } as never);
     expect(stuck.vram_allocation.gpu_resource).toBe('nvidia.com/mig-3g.40gb');
     await until('its pod unschedulable in the listing', async () => (await side.handlers.listDeployments({})).models.find((m) => m.name === 'too-much-ram')?.reason === 'Unschedulable');
     // The 3g.40gb slice is still free for a deploy that can run.

@@ -134,6 +134,15 @@ describe('deploy', () => {
     await side.handlers.deleteDeployment({ deployment_name: 'unknown-size' });
   });
 
+  it('refuses more pod memory than a node of the GPU kind checked can give (the pod would stay Pending)', async () => {
+    // qwen2.5:0.5b lands on a 1g.5gb MIG slice of gpu-a100-mig-01: 512 GiB, 509 allocatable.
+    const err = await fails('deploy', { model_id: 'qwen2.5:0.5b', deployment_name: 'huge-ram', memory: 600 });
+    expect(err.status).toBe(400);
+    expect(err.details.field).toBe('memory');
+    expect(err.details.node_memory_gb).toBe(509);
+    expect(err.message).toMatch(/memory 600 GiB is more RAM than a node with NVIDIA-A100-SXM4-40GB-MIG-1g\.5gb can give a pod: the most is 509 GiB \(gpu-a100-mig-01's allocatable memory\)/);
+  });
+
   it('uses the Settings default pod memory when the request gives none', async () => {
     side.ctx.settings.update({ deployMemoryGb: 6 });
     const r = await side.handlers.deploy({ model_id: 'qwen2.5:0.5b', deployment_name: 'no-memory', storage: 'none' } as never);
