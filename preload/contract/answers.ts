@@ -199,6 +199,12 @@ const deleteDeploymentResult = z.object({
   claim_kept: z.string().optional(),
 });
 
+const deploymentEventsResult = z.object({
+  success,
+  namespace: z.string(),
+  name: z.string(),
+  events: z.array(z.object({ type: z.string(), reason: z.string(), message: z.string(), object: z.string(), count: int(), last_seen: z.string() })),
+});
 const gpuHoldersResult = z.object({
   success,
   holders: z.array(z.object({ node: z.string(), resource: z.string(), units: z.number(), pod: z.string(), namespace: z.string(), deployment: z.string().optional() })),
@@ -360,6 +366,7 @@ export const answers = {
   listDeployments: deploymentsResult,
   deploy: deployResult,
   deleteDeployment: deleteDeploymentResult,
+  deploymentEvents: deploymentEventsResult,
   gpuHolders: gpuHoldersResult,
   deploymentPods: deploymentPodsResult,
   scaleDeployment: scaleDeploymentResult,
@@ -406,6 +413,7 @@ export const handlerFailures: { [N in OperationName]?: number[] } = {
   deploy: [409],
   deleteDeployment: [404],
   deploymentPods: [404],
+  deploymentEvents: [404],
   scaleDeployment: [404],
   restartDeployment: [404],
   deleteModel: [404, 502],

@@ -286,6 +286,26 @@ export interface DeploymentPodsResult {
   stale_since?: string;
 }
 
+/** One Kubernetes event about a deployment, its ReplicaSets or its pods (as kubectl describe shows them). */
+export interface DeploymentEvent {
+  type: string;
+  reason: string;
+  message: string;
+  /** Kind/name of what it is about: Deployment/web, ReplicaSet/web-5d8f, Pod/web-5d8f-abcde. */
+  object: string;
+  count: number;
+  /** When it last happened (ISO). */
+  last_seen: string;
+}
+
+export interface DeploymentEventsResult {
+  success: true;
+  namespace: string;
+  name: string;
+  /** Newest first, at most 50. */
+  events: DeploymentEvent[];
+}
+
 /** A pod holding GPU units, and the deployment it belongs to (when one selects it). */
 export interface GpuHolder {
   node: string;
@@ -388,6 +408,11 @@ export const clusterOperations = {
     input: z.object({ deployment_name: dns1123Label, namespace: dns1123Label.optional(), keep_claim: z.boolean({ error: 'must be true or false' }).optional() }),
     rest: { method: 'POST', path: '/api/delete' },
     summary: 'Delete a model deployment and its Service',
+  }),
+  deploymentEvents: op<DeploymentEventsResult>()({
+    input: z.object({ namespace: dns1123Label, name: dns1123Label }),
+    rest: { method: 'GET', path: '/api/deployments/events' },
+    summary: 'Recent events of a deployment (namespace/name), its ReplicaSets and pods',
   }),
   gpuHolders: op<GpuHoldersResult>()({
     input: empty,

@@ -11,6 +11,7 @@ export const operationNames = [
   'listDeployments',
   'deploy',
   'deleteDeployment',
+  'deploymentEvents',
   'gpuHolders',
   'deploymentPods',
   'scaleDeployment',

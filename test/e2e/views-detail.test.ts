@@ -86,6 +86,9 @@ describe.skipIf(!hasChromium)('the Deployment detail view', { timeout: 40_000 },
     await page.getByRole('button', { name: 'Restart team-a/web' }).click();
     await expect.poll(() => page.getByTestId('detail-done').textContent()).toContain('team-a/web restarting');
     await expect.poll(async () => (await podNames()).filter((n) => before.includes(n)).length, { timeout: 15_000 }).toBe(0);
+    // The rollout's events show: the new pods scheduled, the old ones killed.
+    await expect.poll(() => page.locator('[data-test=events] tr[data-reason="Scheduled"]').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    expect((await page.locator('[data-test=events]').textContent())!).toMatch(/Successfully assigned team-a\/web-/);
   });
 
   it('deletes from the detail view only after the confirmation, then returns to the list', async () => {

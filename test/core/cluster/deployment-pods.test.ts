@@ -2,7 +2,7 @@
 // pod on the H100 node with its GPU and product; a scale shows the new pods; 404 names namespace/name.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKubeSim, type KubeSim } from '../../sim/index.ts';
-import { clusterSide } from './harness.ts';
+import { clusterSide, until } from './harness.ts';
 
 let sim: KubeSim;
 let side: Awaited<ReturnType<typeof clusterSide>>;
@@ -44,5 +44,17 @@ describe('the pods of a deployment', () => {
     const gpu = await side.handlers.gpuStatus({});
     for (const node of gpu.gpu_info.nodes)
       for (const g of node.groups) expect(r.holders.filter((h) => h.node === node.name && h.resource === g.resource).reduce((n, h) => n + h.units, 0), `${node.name} ${g.resource}`).toBe(g.allocated_units);
+  });
+
+  it('lists the events of team-a/web, its ReplicaSets and pods, newest first; 404 for a missing one', async () => {
+    await side.handlers.restartDeployment({ namespace: 'team-a', name: 'web' });
+    const r = await until('events of the rollout', async () => {
+      const e = await side.handlers.deploymentEvents({ namespace: 'team-a', name: 'web' });
+      return e.events.some((x) => x.object.startsWith('Pod/web-') && x.reason === 'Scheduled') ? e : undefined;
+    });
+    expect(r.events.every((e) => /^(Deployment\/web|ReplicaSet\/web-|Pod\/web-)/.test(e.object))).toBe(true);
+    expect([...r.events].sort((a, b) => b.last_seen.localeCompare(a.last_seen))).toEqual(r.events);
+    expect(r.events.find((e) => e.reason === 'Scheduled')!.message).toMatch(/^Successfully assigned team-a\/web-/);
+    await expect(side.handlers.deploymentEvents({ namespace: 'team-a', name: 'nope' })).rejects.toMatchObject({ status: 404, message: 'deployment team-a/nope not found' });
   });
 });
