@@ -108,7 +108,7 @@ describe.skipIf(!hasChromium)('a deployment runs as estimated, on the GPU that w
     await generate(stack, 'llama-eight', 'llama3.1:8b');
     // The row shows estimated / measured.
     const vramCell = row('llama-eight').getByTestId('row-vram');
-    await expect.poll(() => vramCell.textContent(), { timeout: 10_000 }).toMatch(/^\d+\.\d GiB \/ \d+\.\d GiB$/);
+    await expect.poll(() => vramCell.textContent(), { timeout: 15_000 }).toMatch(/^\d+\.\d GiB \/ \d+\.\d GiB$/);
     const listed = (await stack.get<DeploymentsResult>('/api/deployments')).models.find((m) => m.name === 'llama-eight')!;
     expect(listed.measured_context_length).toBe(est.estimate.context_length);
     const resident = est.estimate.resident_vram_gb!;

@@ -32,6 +32,8 @@ export interface Measured {
 interface Probe {
   at: number;
   busy: boolean;
+  /** /api/ps probes of the running deployment that found nothing loaded (the interval grows with them). */
+  idle: number;
   pull?: NonNullable<DeploymentInfo['pull']>;
   measured?: Measured;
 }
@@ -39,6 +41,10 @@ interface Probe {
 /** How often one deployment is probed at most: while it pulls, and once running until its model is loaded (each probe goes through the API server). */
 const PULL_PROBE_EVERY_MS = 1500;
 const LOAD_PROBE_EVERY_MS = 5000;
+/** A running model nobody has loaded yet is looked at less and less often, up to once a minute. */
+const LOAD_PROBE_MAX_MS = 60_000;
+/** Probes in flight at once, over all deployments. */
+const MAX_IN_FLIGHT = 8;
 /** How long a probe may take. */
 const PROBE_TIMEOUT_MS = 4000;
 
@@ -48,6 +54,7 @@ export class DeploymentProbes {
   readonly #routes = new Map<string, Promise<OllamaRoute>>();
   readonly #onMeasured: (m: Measured, d: DeploymentLite) => void;
   #closed = false;
+  #inFlight = 0;
 
   constructor(ctx: CoreContext, onMeasured: (m: Measured, d: DeploymentLite) => void = () => {}) {
     this.#ctx = ctx;
@@ -69,9 +76,12 @@ export class DeploymentProbes {
       const resident = Number(d.annotations[RESIDENT_ANNOTATION]);
       if (resident > 0) m.estimated_resident_gb = resident;
       seen.add(key);
-      const p = this.#probes.get(key) ?? { at: 0, busy: false };
+      const p = this.#probes.get(key) ?? { at: 0, busy: false, idle: 0 };
       this.#probes.set(key, p);
-      if (m.status !== 'Running') delete p.measured;
+      if (m.status !== 'Running') {
+        delete p.measured;
+        p.idle = 0;
+      }
       if (m.status === 'Starting' && !m.reason && p.pull) m.pull = p.pull;
       if (m.status === 'Running' && p.measured && p.measured.model === m.model_id) {
         m.measured_vram_gb = p.measured.size_vram_gb;
@@ -80,12 +90,15 @@ export class DeploymentProbes {
       }
       // A deployment whose model is measured is not probed again (the model stays loaded: keep-alive).
       const settled = m.status === 'Running' && m.measured_vram_gb !== undefined;
-      const every = m.status === 'Running' ? LOAD_PROBE_EVERY_MS : PULL_PROBE_EVERY_MS;
-      if (!settled && !p.busy && Date.now() - p.at > every && (m.status === 'Running' || (m.status === 'Starting' && !m.reason))) {
+      const every = m.status === 'Running' ? Math.min(LOAD_PROBE_MAX_MS, LOAD_PROBE_EVERY_MS * 1.5 ** p.idle) : PULL_PROBE_EVERY_MS;
+      if (!settled && !p.busy && this.#inFlight < MAX_IN_FLIGHT && Date.now() - p.at > every && (m.status === 'Running' || (m.status === 'Starting' && !m.reason))) {
         p.busy = true;
+        this.#inFlight++;
         void this.#probe(d, m, p).finally(() => {
+          this.#inFlight--;
           p.busy = false;
           p.at = Date.now();
+          if (m.status === 'Running' && !p.measured) p.idle++;
         });
       }
     }

@@ -55,7 +55,7 @@ describe('measured beside estimated', { timeout: 30_000 }, () => {
     const m = await until('measured', async () => {
       const d = await listed('eight');
       return d?.measured_vram_gb !== undefined ? d : undefined;
-    });
+    }, 15_000);
     const resident = r.vram_allocation.estimate.resident_vram_gb!;
     expect(m.measured_context_length).toBe(r.vram_allocation.estimate.context_length);
     // The simulator lays the model out by its own arithmetic (test/sim/ollama/vram.ts): close to the estimate, all on the GPU.
@@ -126,7 +126,7 @@ describe('measured beside estimated', { timeout: 30_000 }, () => {
     const m = await until('measured', async () => {
       const d = await listed('seventy');
       return d?.measured_vram_gb !== undefined ? d : undefined;
-    });
+    }, 15_000);
     expect(m.measured_vram_gb!).toBeLessThan(m.measured_size_gb!);
     // What the GPU holds stays within the 39.25 GiB slice, less llama.cpp's 1 GiB margin.
     expect(m.measured_vram_gb!).toBeLessThanOrEqual(39.25 - 1 + 0.01);
