@@ -199,6 +199,13 @@ const deleteDeploymentResult = z.object({
   claim_kept: z.string().optional(),
 });
 
+const podLogsResult = z.object({
+  success,
+  namespace: z.string(),
+  pod: z.string(),
+  container: z.string().nullable(),
+  lines: z.array(z.object({ time: z.string(), text: z.string() })),
+});
 const deploymentEventsResult = z.object({
   success,
   namespace: z.string(),
@@ -366,6 +373,7 @@ export const answers = {
   listDeployments: deploymentsResult,
   deploy: deployResult,
   deleteDeployment: deleteDeploymentResult,
+  podLogs: podLogsResult,
   deploymentEvents: deploymentEventsResult,
   gpuHolders: gpuHoldersResult,
   deploymentPods: deploymentPodsResult,
@@ -414,6 +422,7 @@ export const handlerFailures: { [N in OperationName]?: number[] } = {
   deleteDeployment: [404],
   deploymentPods: [404],
   deploymentEvents: [404],
+  podLogs: [404],
   scaleDeployment: [404],
   restartDeployment: [404],
   deleteModel: [404, 502],

@@ -286,6 +286,16 @@ export interface DeploymentPodsResult {
   stale_since?: string;
 }
 
+/** The end of a pod's log, line by line, as its kubelet keeps it. */
+export interface PodLogsResult {
+  success: true;
+  namespace: string;
+  pod: string;
+  container: string | null;
+  /** Oldest first; `time` is the kubelet's timestamp (RFC 3339). */
+  lines: { time: string; text: string }[];
+}
+
 /** One Kubernetes event about a deployment, its ReplicaSets or its pods (as kubectl describe shows them). */
 export interface DeploymentEvent {
   type: string;
@@ -408,6 +418,21 @@ export const clusterOperations = {
     input: z.object({ deployment_name: dns1123Label, namespace: dns1123Label.optional(), keep_claim: z.boolean({ error: 'must be true or false' }).optional() }),
     rest: { method: 'POST', path: '/api/delete' },
     summary: 'Delete a model deployment and its Service',
+  }),
+  podLogs: op<PodLogsResult>()({
+    /** `tail_lines`: how many of the last lines (default 200); `since_time`: only lines from it on (inclusive, ISO), to follow a log by polling. */
+    input: z.object({
+      namespace: dns1123Label,
+      pod: dns1123Label,
+      container: dns1123Label.optional(),
+      tail_lines: z.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(5000, 'must be at most 5000').optional(),
+      since_time: z
+        .string({ error: 'must be an ISO time such as 2026-01-01T00:00:00Z' })
+        .regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?(Z|[+-]\d\d:\d\d)$/, 'must be an ISO time such as 2026-01-01T00:00:00Z')
+        .optional(),
+    }),
+    rest: { method: 'GET', path: '/api/pods/logs' },
+    summary: 'The last lines of a pod\'s log (namespace/pod), optionally only those from a time on',
   }),
   deploymentEvents: op<DeploymentEventsResult>()({
     input: z.object({ namespace: dns1123Label, name: dns1123Label }),

@@ -11,6 +11,7 @@ export const operationNames = [
   'listDeployments',
   'deploy',
   'deleteDeployment',
+  'podLogs',
   'deploymentEvents',
   'gpuHolders',
   'deploymentPods',

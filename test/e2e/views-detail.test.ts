@@ -51,6 +51,23 @@ describe.skipIf(!hasChromium)('the Deployment detail view', { timeout: 40_000 },
     await page.emulateMedia({ colorScheme: 'light' });
   });
 
+  it('shows the pod log as the API reads it, followed until paused', async () => {
+    const api = await stack.get<DeploymentPodsResult>('/api/deployments/pods?namespace=model-hosting&name=ollama');
+    const pod = api.pods[0]!.name;
+    const logs = await stack.get<{ lines: { time: string; text: string }[] }>(`/api/pods/logs?namespace=model-hosting&pod=${pod}`);
+    expect(logs.lines.length).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('[data-test=log] .log-line').count(), { timeout: 8_000 }).toBeGreaterThanOrEqual(logs.lines.length);
+    const shown = await page.locator('[data-test=log] .log-line').allTextContents();
+    expect(shown.slice(0, logs.lines.length).map((t) => t.slice(9))).toEqual(logs.lines.map((l) => l.text));
+    const toggle = page.getByTestId('log-follow');
+    expect(await toggle.textContent()).toBe('Pause');
+    await toggle.click();
+    expect(await toggle.getAttribute('aria-pressed')).toBe('true');
+    expect(await toggle.textContent()).toBe('Follow');
+    await toggle.click();
+    expect(await toggle.textContent()).toBe('Pause');
+  });
+
   it('is reached from its row and Back returns to the filtered list', async () => {
     await page.goto(`${stack.url}/#/deployments?all=1&q=web`);
     await page.locator('[data-test=deployments] tr[data-namespace="team-a"][data-name="web"]').getByRole('link', { name: 'web' }).click();

@@ -8,6 +8,7 @@ import { deleteDeployment } from './delete.ts';
 import { restartDeployment, scaleDeployment } from './scale.ts';
 import { deploymentPods, gpuHolders } from './deployment-pods.ts';
 import { deploymentEvents } from './deployment-events.ts';
+import { podLogs } from './pod-logs.ts';
 import { deploy } from './deploy.ts';
 import { DeploymentProbes } from './deployment-probe.ts';
 import { VramMeasurements } from './vram-measurements.ts';
@@ -16,7 +17,7 @@ import { liveGpuOf, pushGpuStatus } from './live-gpu.ts';
 import { GpuView } from './gpu.ts';
 import { healthCheck } from './health.ts';
 
-export type ClusterHandlers = Pick<Handlers, 'health' | 'gpuStatus' | 'estimateVram' | 'listDeployments' | 'deploy' | 'deleteDeployment' | 'deploymentEvents' | 'gpuHolders' | 'deploymentPods' | 'scaleDeployment' | 'restartDeployment'>;
+export type ClusterHandlers = Pick<Handlers, 'health' | 'gpuStatus' | 'estimateVram' | 'listDeployments' | 'deploy' | 'deleteDeployment' | 'podLogs' | 'deploymentEvents' | 'gpuHolders' | 'deploymentPods' | 'scaleDeployment' | 'restartDeployment'>;
 
 export async function createClusterSide(ctx: CoreContext, ollama: OllamaFacts): Promise<{ handlers: ClusterHandlers; gpu: GpuFacts; close(): Promise<void> }> {
   const caches = new ClusterCaches(ctx.kube, ctx.events);
@@ -66,6 +67,7 @@ export async function createClusterSide(ctx: CoreContext, ollama: OllamaFacts): 
     },
     deploy: (input) => deploy(ctx, gpu, input),
     deleteDeployment: (input) => deleteDeployment(ctx, input),
+    podLogs: (input) => podLogs(ctx, input),
     deploymentEvents: (input) => deploymentEvents(ctx, input),
     gpuHolders: async () => withStaleness(await gpuHolders(caches), caches.staleSince(['deployments', 'pods'])),
     deploymentPods: async (input) => withStaleness(await deploymentPods(caches, input), caches.staleSince(['deployments', 'pods'])),

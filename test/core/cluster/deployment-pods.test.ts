@@ -57,4 +57,20 @@ describe('the pods of a deployment', () => {
     expect(r.events.find((e) => e.reason === 'Scheduled')!.message).toMatch(/^Successfully assigned team-a\/web-/);
     await expect(side.handlers.deploymentEvents({ namespace: 'team-a', name: 'nope' })).rejects.toMatchObject({ status: 404, message: 'deployment team-a/nope not found' });
   });
+
+  it('reads the end of a pod log with the kubelet timestamps, and only what came after a given line', async () => {
+    const pod = (await side.handlers.deploymentPods({ namespace: 'model-hosting', name: 'ollama' })).pods[0]!.name;
+    const all = await side.handlers.podLogs({ namespace: 'model-hosting', pod });
+    expect(all.lines.length).toBeGreaterThan(1);
+    expect(all.lines.every((l) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(l.time))).toBe(true);
+    const one = await side.handlers.podLogs({ namespace: 'model-hosting', pod, tail_lines: 1 });
+    expect(one.lines).toEqual(all.lines.slice(-1));
+    // From the last line's time on (inclusive, as the API server is): that line and any after it, none before.
+    const last = all.lines.at(-1)!;
+    const from = await side.handlers.podLogs({ namespace: 'model-hosting', pod, since_time: last.time });
+    expect(from.lines.length).toBeGreaterThan(0);
+    expect(from.lines.every((l) => l.time >= last.time)).toBe(true);
+    expect(from.lines.at(-1)).toEqual(last);
+    await expect(side.handlers.podLogs({ namespace: 'model-hosting', pod: 'nope' })).rejects.toMatchObject({ status: 404, message: 'pod model-hosting/nope not found' });
+  });
 });
