@@ -18,10 +18,21 @@ export interface ServeProcess {
   kill(): Promise<void>;
 }
 
-export async function startServe(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
+export interface ServeOptions {
+  /**
+   * Run it as in a pod: this folder's files (token, ca.crt, namespace) appear at the service
+   * account's fixed path, /var/run/secrets/kubernetes.io/serviceaccount, in a mount namespace
+   * of its own (unshare; the machine's /run is not touched).
+   */
+  serviceAccountDir?: string;
+}
+
+export async function startServe(args: string[], env: NodeJS.ProcessEnv = {}, opts: ServeOptions = {}): Promise<ServeProcess> {
   const base: NodeJS.ProcessEnv = { ...process.env };
   for (const key of AMBIENT) delete base[key];
-  const child = spawn(process.execPath, ['main/serve.ts', '--port', '0', ...args], { cwd: ROOT, env: { ...base, ...env } });
+  const node = [process.execPath, 'main/serve.ts', '--port', '0', ...args];
+  const [command, ...argv] = opts.serviceAccountDir ? inPod(opts.serviceAccountDir, node) : node;
+  const child = spawn(command!, argv, { cwd: ROOT, env: { ...base, ...env } });
   let output = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (output += d));
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (output += d));
@@ -53,4 +64,12 @@ export async function startServe(args: string[], env: NodeJS.ProcessEnv = {}): P
       await exited;
     },
   };
+}
+
+const SA_PATH = '/run/secrets/kubernetes.io/serviceaccount';
+
+function inPod(dir: string, node: string[]): string[] {
+  const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
+  const script = `mount -t tmpfs tmpfs /run && mkdir -p ${SA_PATH} && cp ${quote(dir)}/* ${SA_PATH}/ && exec ${node.map(quote).join(' ')}`;
+  return ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', script];
 }

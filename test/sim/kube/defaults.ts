@@ -53,6 +53,15 @@ export function applyDefaults(r: ResourceInfo, obj: KObj, old?: KObj): void {
     case 'replicasets':
       defaultPodSpec(obj.spec?.template?.spec);
       break;
+    case 'secrets': {
+      // stringData is write-only: the API server folds it into data (base64) and stores no stringData (core/v1 Secret).
+      const data: Record<string, string> = { ...(obj.data ?? {}) };
+      for (const [k, v] of Object.entries((obj.stringData ?? {}) as Record<string, string>)) data[k] = Buffer.from(String(v), 'utf8').toString('base64');
+      delete obj.stringData;
+      if (Object.keys(data).length) obj.data = data;
+      obj.type ??= 'Opaque';
+      break;
+    }
     case 'pods':
       defaultPodSpec((obj.spec ??= {}));
       break;

@@ -42,6 +42,8 @@ export const RESOURCES: ResourceInfo[] = [
     subresources: [{ name: 'status', kind: 'PersistentVolumeClaim', verbs: ['get', 'patch', 'update'] }] },
   { group: '', version: 'v1', plural: 'configmaps', singular: 'configmap', kind: 'ConfigMap', namespaced: true, nameRule: 'subdomain',
     verbs: rw, shortNames: ['cm'] },
+  { group: '', version: 'v1', plural: 'secrets', singular: 'secret', kind: 'Secret', namespaced: true, nameRule: 'subdomain',
+    verbs: rw },
   { group: '', version: 'v1', plural: 'serviceaccounts', singular: 'serviceaccount', kind: 'ServiceAccount', namespaced: true, nameRule: 'subdomain',
     verbs: rw, shortNames: ['sa'],
     subresources: [{ name: 'token', kind: 'TokenRequest', group: 'authentication.k8s.io', version: 'v1', verbs: ['create'] }] },
