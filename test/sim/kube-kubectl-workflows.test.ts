@@ -115,7 +115,7 @@ describe.skipIf(!kubectlPath)(`kubectl workflows (${kubectlPath ?? 'not on PATH:
     expect(head!.split(/\s{2,}/)).toEqual(['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE']);
     const reasons = rows.map((l) => l.split(/\s+/)[2]);
     expect(reasons).toEqual(expect.arrayContaining(['Scheduled', 'Pulling', 'Failed', 'BackOff']));
-    expect(rows.find((l) => l.includes('BackOff'))).toMatch(/Normal\s+BackOff\s+pod\/kc-bad\s+Back-off pulling image "registry.example\/does-not-exist:2"/);
+    expect(rows.find((l) => l.split(/\s+/)[2] === 'BackOff')).toMatch(/Normal\s+BackOff\s+pod\/kc-bad\s+Back-off pulling image "registry.example\/does-not-exist:2"/);
     const w = await k('get', 'events', '-n', 'research', '--field-selector', 'type=Warning,involvedObject.name=kc-bad', '-o', 'json');
     const items = JSON.parse(w.stdout).items;
     expect(items.length).toBeGreaterThan(0);
@@ -201,5 +201,38 @@ describe.skipIf(!kubectlPath)(`kubectl workflows (${kubectlPath ?? 'not on PATH:
     expect(rules.code, rules.stderr).toBe(0);
     expect(rules.stdout).toMatch(/^Resources\s+Non-Resource URLs\s+Resource Names\s+Verbs/);
     expect(rules.stdout).toMatch(/\npods\s+\[\]\s+\[\]\s+\[get list watch\]/);
+  });
+
+  // Server-side apply: apiserver pkg/endpoints/handlers/fieldmanager and structured-merge-diff (ownership, conflicts, force).
+  test('apply --server-side creates, owns its fields, conflicts with another manager\'s change, and --force-conflicts takes it', async () => {
+    const file = join(dir, 'ssa.yaml');
+    const yaml = (replicas: number, image: string, extraEnv = '') => [
+      'apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: kc-ssa, namespace: team-a, labels: {tier: web}}',
+      'spec:', `  replicas: ${replicas}`, '  selector: {matchLabels: {app: kc-ssa}}',
+      '  template:', '    metadata: {labels: {app: kc-ssa}}',
+      `    spec: {containers: [{name: main, image: "${image}", env: [{name: A, value: "1"}${extraEnv}]}]}`, ''].join('\n');
+    writeFileSync(file, yaml(1, 'nginx:1.27.3', ', {name: B, value: "2"}'));
+    const a = await k('apply', '--server-side', '-f', file);
+    expect(a.code, a.stderr).toBe(0);
+    expect(a.stdout.trim()).toBe('deployment.apps/kc-ssa serverside-applied');
+    const d1 = (await raw(sim, '/apis/apps/v1/namespaces/team-a/deployments/kc-ssa')).json;
+    const mf = d1.metadata.managedFields.find((m: any) => m.manager === 'kubectl');
+    expect(mf).toMatchObject({ operation: 'Apply', apiVersion: 'apps/v1', fieldsType: 'FieldsV1' });
+    expect(mf.fieldsV1['f:spec']['f:template']['f:spec']['f:containers']['k:{"name":"main"}']).toMatchObject({ '.': {}, 'f:image': {}, 'f:env': { 'k:{"name":"B"}': { '.': {}, 'f:value': {} } } });
+    const p = await k('patch', 'deployment', 'kc-ssa', '-n', 'team-a', '--type', 'merge', '-p', '{"spec":{"replicas":3}}');
+    expect(p.code, p.stderr).toBe(0);
+    writeFileSync(file, yaml(1, 'nginx:1.27.4'));
+    const c = await k('apply', '--server-side', '-f', file);
+    expect(c.code).not.toBe(0);
+    expect(c.stderr).toContain('Apply failed with 1 conflict: conflict with "kubectl-patch" using apps/v1: .spec.replicas');
+    const f = await k('apply', '--server-side', '--force-conflicts', '-f', file);
+    expect(f.code, f.stderr).toBe(0);
+    const d2 = (await raw(sim, '/apis/apps/v1/namespaces/team-a/deployments/kc-ssa')).json;
+    expect(d2.spec.replicas).toBe(1);
+    const main = d2.spec.template.spec.containers[0];
+    expect(main.image).toBe('nginx:1.27.4');
+    // B was applied before and is not any more: the applier's field is removed.
+    expect(main.env).toEqual([{ name: 'A', value: '1' }]);
+    expect(d2.metadata.managedFields.find((m: any) => m.manager === 'kubectl-patch')).toBeUndefined();
   });
 });

@@ -104,4 +104,11 @@ describe.skipIf(!available)('python3-kubernetes against the simulator', () => {
     const rep = await scenario('rbac.py', { TOKEN_OUT: join(dir, 'sa-token') });
     expect(rep.denied).toEqual({ 'pods in research': 403, 'configmaps in team-a': 403, nodes: 403 });
   });
+
+  // apiserver pkg/endpoints/handlers/patch.go (applyPatcher: fieldManager required) and fieldmanager (conflicts, force).
+  test('server-side apply (YAML body): create, managedFields, 409 on another manager\'s field, force, 422 without fieldManager', async () => {
+    const rep = await scenario('server_side_apply.py');
+    expect(rep.conflict).toBe(409);
+    expect(rep.managers).toEqual(['py-apply']);
+  });
 });

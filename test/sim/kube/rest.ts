@@ -9,7 +9,7 @@ import { resourceFor, RESOURCES } from './resources.ts';
 import type { KObj } from './types.ts';
 import { clone, nowIso } from './types.ts';
 import { errors, successStatus } from './status.ts';
-import { readJson, sendJson } from './http.ts';
+import { readBody, readJson, sendJson } from './http.ts';
 import { both, fieldMatcher, labelMatcher } from './selectors.ts';
 import { listJson, listPage } from './list.ts';
 import { hasPrinter, includeObjectOf, tableJson, tableVersionFor } from './table.ts';
@@ -24,6 +24,7 @@ import type { DeleteOptions } from './deletion.ts';
 import { takeRace } from './faults.ts';
 import { queryBool } from './query.ts';
 import { checkFields } from './fields.ts';
+import { managerOf, parseApplyBody, serverSideApply, trackUpdate } from './apply.ts';
 
 const withStatusSubresource = new Set(['deployments', 'replicasets', 'pods', 'services', 'nodes', 'namespaces']);
 const undeletableNamespaces = new Set(['default', 'kube-system', 'kube-public']);
@@ -61,7 +62,7 @@ function sameIgnoringRv(a: KObj, b: KObj): boolean {
   return JSON.stringify(x) === JSON.stringify(y);
 }
 
-export function createObject(ctx: SimContext, r: ResourceInfo, ns: string | undefined, o: KObj, dry = false): KObj {
+export function createObject(ctx: SimContext, r: ResourceInfo, ns: string | undefined, o: KObj, dry = false, managedFields?: unknown): KObj {
   if (r.namespaced) {
     if (o.metadata.namespace && o.metadata.namespace !== ns)
       throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
@@ -69,6 +70,7 @@ export function createObject(ctx: SimContext, r: ResourceInfo, ns: string | unde
     checkNamespace(ctx, ns);
   }
   stripServerFields(o);
+  if (managedFields) o.metadata.managedFields = managedFields;
   if (!o.metadata.name && o.metadata.generateName) o.metadata.name = o.metadata.generateName + randomSuffix();
   applyDefaults(r, o);
   validate(r, o);
@@ -80,7 +82,8 @@ export function createObject(ctx: SimContext, r: ResourceInfo, ns: string | unde
 }
 
 /** Update semantics shared by PUT, PATCH and scale: preconditions, kept fields, generation, no-op. */
-export function updateObject(ctx: SimContext, r: ResourceInfo, old: KObj, next: KObj, opts: { status?: boolean; dry?: boolean } = {}): KObj {
+export function updateObject(ctx: SimContext, r: ResourceInfo, old: KObj, next: KObj,
+  opts: { status?: boolean; dry?: boolean; managedFields?: unknown; manager?: string } = {}): KObj {
   const name = old.metadata.name!;
   if (next.metadata.name && next.metadata.name !== name)
     throw errors.badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${name})`);
@@ -115,7 +118,10 @@ export function updateObject(ctx: SimContext, r: ResourceInfo, old: KObj, next: 
   } else {
     delete o.metadata.deletionGracePeriodSeconds;
   }
-  delete o.metadata.managedFields;
+  // managedFields: an apply's own, or the old ones with this write's changes owned by its manager (apply.ts).
+  const managed = opts.managedFields ?? (opts.manager && !opts.status ? trackUpdate(r, old, o, opts.manager) : old.metadata.managedFields);
+  if (managed) o.metadata.managedFields = managed;
+  else delete o.metadata.managedFields;
   if (sameIgnoringRv(old, o)) return old;
   if (opts.dry) return o;
   // The last finalizer of an object being deleted removed: the object goes (registry store Update).
@@ -181,6 +187,28 @@ export function deleteObject(ctx: SimContext, r: ResourceInfo, ns: string | unde
   const { obj, gone } = deleteObj(ctx.store, r, old, opts, dry);
   if (!gone || r.plural === 'pods') return obj;
   return successStatus(r, name, old.metadata.uid);
+}
+
+/** Server-side apply: creates the object if absent (201), else merges with field ownership (apply.ts). */
+async function apply(ctx: SimContext, r: ResourceInfo, ns: string | undefined, name: string, q: URLSearchParams, req: IncomingMessage, res: ServerResponse, dry: boolean): Promise<void> {
+  const manager = q.get('fieldManager');
+  if (!manager)
+    throw errors.invalid({ kind: 'PatchOptions', group: 'meta.k8s.io' } as ResourceInfo, '', [{ reason: 'FieldValueRequired', field: 'fieldManager', message: 'Required value: is required for apply patch' }]);
+  const body = asObject(await parseApplyBody((await readBody(req)).toString('utf8')), r);
+  if (body.metadata.name !== undefined && body.metadata.name !== name)
+    throw errors.badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
+  body.metadata.name = name;
+  warn(res, checkFields(r, body, q));
+  const old = ctx.store.getEntry(r, ns, name)?.obj;
+  const merged = serverSideApply(r, old, body, manager, queryBool(q, 'force'));
+  if (!old) {
+    const created = createObject(ctx, r, ns, merged, dry, merged.metadata.managedFields);
+    ctx.log(`[SIM] applied (created) ${r.plural} ${ns ? ns + '/' : ''}${name} for ${manager}`);
+    return sendJson(res, 201, created);
+  }
+  // A resourceVersion in the applied object is a precondition; without one the apply is unconditional.
+  if (body.metadata.resourceVersion === undefined) merged.metadata.resourceVersion = old.metadata.resourceVersion;
+  sendJson(res, 200, updateObject(ctx, r, old, merged, { dry, managedFields: merged.metadata.managedFields }));
 }
 
 function warn(res: ServerResponse, warnings: string[]): void {
@@ -256,16 +284,17 @@ export async function handleCrud(
       warn(res, checkFields(r, next, q));
       loseRaceIfArmed(ctx, r, ns, name!);
       const old = mustGet(ctx, r, ns, name!);
-      sendJson(res, 200, updateObject(ctx, r, old, next, { dry }));
+      sendJson(res, 200, updateObject(ctx, r, old, next, { dry, manager: managerOf(q, req.headers['user-agent']) }));
       return;
     }
     case 'patch': {
+      if (String(req.headers['content-type'] ?? '').split(';')[0]!.trim() === 'application/apply-patch+yaml') return await apply(ctx, r, ns, name!, q, req, res, dry);
       const body = await readJson(req);
       loseRaceIfArmed(ctx, r, ns, name!);
       const old = mustGet(ctx, r, ns, name!);
       const next = asObject(applyPatch(old, body, String(req.headers['content-type'] ?? '')), r);
       warn(res, checkFields(r, next, q));
-      sendJson(res, 200, updateObject(ctx, r, old, next, { dry }));
+      sendJson(res, 200, updateObject(ctx, r, old, next, { dry, manager: managerOf(q, req.headers['user-agent']) }));
       return;
     }
     case 'delete': {

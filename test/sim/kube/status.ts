@@ -60,7 +60,7 @@ export const errors = {
   methodNotAllowed: (message = 'the server does not allow this method on the requested resource') =>
     new ApiError(405, 'MethodNotAllowed', message),
   unsupportedMediaType: (type: string) =>
-    new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (got ${type})`),
+    new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json (got ${type})`),
   unauthorized: () => new ApiError(401, 'Unauthorized', 'Unauthorized'),
   forbidden: (message: string, r?: ResourceInfo, name?: string) =>
     new ApiError(403, 'Forbidden', message, r ? det(r, name) : undefined),

@@ -119,6 +119,17 @@ function mergeMap(orig: any, patch: Record<string, any>, type: string | undefine
   return out;
 }
 
+/** The merge key of a list field of a type (undefined: an atomic list, or a list of scalars when `scalars`), and a map field's type. */
+export function listKey(type: string | undefined, field: string): { key?: string; item?: string } | undefined {
+  return type ? T[type]?.lists?.[field] : undefined;
+}
+export function childType(type: string | undefined, field: string): string | undefined {
+  return typeOfChild(type, field);
+}
+export function knownKind(kind: string): string | undefined {
+  return kind in T ? kind : undefined;
+}
+
 /** Applies a strategic merge patch to an object of `kind`. */
 export function strategicMergePatch(obj: any, patch: unknown, kind: string): any {
   if (!isMap(patch)) throw errors.badRequest('json: cannot unmarshal array into Go value of type map[string]interface {}');
