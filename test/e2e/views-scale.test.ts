@@ -44,6 +44,21 @@ describe.skipIf(!hasChromium)('the Deployments view at 2,000 deployments', { tim
     expect(await domRows()).toBeLessThan(200);
   });
 
+  it('moves between rows with the arrow keys, and End reaches the last of all of them', async () => {
+    const focusedRow = () => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { closest(s: string): { getAttribute(a: string): string } | null } } }).document.activeElement.closest('tr')?.getAttribute('data-index'));
+    await page.getByTestId('deployments-scroll').evaluate((el) => el.scrollTo({ top: 0 }));
+    await page.locator('[data-test=deployments] tr[data-index="0"] .row-link').focus();
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(focusedRow).toBe('1');
+    await page.keyboard.press('ArrowUp');
+    await expect.poll(focusedRow).toBe('0');
+    await page.keyboard.press('End');
+    await expect.poll(focusedRow).toBe(String(total - 1));
+    expect(await domRows()).toBeLessThan(200);
+    await page.keyboard.press('Home');
+    await expect.poll(focusedRow).toBe('0');
+  });
+
   it('a search filters all of them and the rows in the document follow', async () => {
     await page.locator('input[name=q]').fill('ollama');
     const want = (await stack.get<DeploymentsResult>('/api/deployments')).models.filter((m) => `${m.namespace}/${m.name} ${m.image}`.toLowerCase().includes('ollama')).length;
