@@ -111,4 +111,11 @@ describe.skipIf(!available)('python3-kubernetes against the simulator', () => {
     expect(rep.conflict).toBe(409);
     expect(rep.managers).toEqual(['py-apply']);
   });
+
+  // pkg/controller/volume/persistentvolume (binding, claimRef, reclaim Delete) with a dynamic provisioner.
+  test('a claim gets a provisioned PersistentVolume, Bound both ways; deleting the claim deletes the volume', async () => {
+    const rep = await scenario('storage.py');
+    expect(rep.volume).toMatch(/^pvc-[0-9a-f-]{36}$/);
+    expect(rep.storageClass).toBe('standard');
+  });
 });

@@ -40,6 +40,9 @@ export const RESOURCES: ResourceInfo[] = [
   { group: '', version: 'v1', plural: 'persistentvolumeclaims', singular: 'persistentvolumeclaim', kind: 'PersistentVolumeClaim', namespaced: true, nameRule: 'subdomain',
     verbs: rw, shortNames: ['pvc'],
     subresources: [{ name: 'status', kind: 'PersistentVolumeClaim', verbs: ['get', 'patch', 'update'] }] },
+  { group: '', version: 'v1', plural: 'persistentvolumes', singular: 'persistentvolume', kind: 'PersistentVolume', namespaced: false, nameRule: 'subdomain',
+    verbs: rw, shortNames: ['pv'],
+    subresources: [{ name: 'status', kind: 'PersistentVolume', verbs: ['get', 'patch', 'update'] }] },
   { group: '', version: 'v1', plural: 'configmaps', singular: 'configmap', kind: 'ConfigMap', namespaced: true, nameRule: 'subdomain',
     verbs: rw, shortNames: ['cm'] },
   { group: '', version: 'v1', plural: 'secrets', singular: 'secret', kind: 'Secret', namespaced: true, nameRule: 'subdomain',
@@ -70,6 +73,8 @@ export const RESOURCES: ResourceInfo[] = [
   // Reviews are answered, never stored (reviews.ts).
   { group: 'authorization.k8s.io', version: 'v1', plural: 'selfsubjectaccessreviews', singular: 'selfsubjectaccessreview', kind: 'SelfSubjectAccessReview', namespaced: false, nameRule: 'subdomain', verbs: ['create'] },
   { group: 'authorization.k8s.io', version: 'v1', plural: 'selfsubjectrulesreviews', singular: 'selfsubjectrulesreview', kind: 'SelfSubjectRulesReview', namespaced: false, nameRule: 'subdomain', verbs: ['create'] },
+  { group: 'storage.k8s.io', version: 'v1', plural: 'storageclasses', singular: 'storageclass', kind: 'StorageClass', namespaced: false, nameRule: 'subdomain',
+    verbs: rw, shortNames: ['sc'] },
   { group: 'discovery.k8s.io', version: 'v1', plural: 'endpointslices', singular: 'endpointslice', kind: 'EndpointSlice', namespaced: true, nameRule: 'subdomain',
     verbs: rw },
 ];

@@ -20,6 +20,7 @@ import { DeploymentController } from './controller.ts';
 import { GarbageCollector } from './gc.ts';
 import { EndpointsController } from './endpoints.ts';
 import { seedRbac } from './rbac.ts';
+import { seedStorage, StorageController } from './storage.ts';
 import { serveReview, serveTokenRequest } from './reviews.ts';
 import { EventRecorder } from './events.ts';
 import { PodLogs } from './podlogs.ts';
@@ -143,6 +144,7 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
   const controller = new DeploymentController(store, kubelet, log);
   const gc = new GarbageCollector(store, log);
   const endpointsController = new EndpointsController(store);
+  const storage = new StorageController(store, log);
   const podOllamas = new PodOllamas(store, opts.podPullBytesPerSecond ? { pullBytesPerSecond: opts.podPullBytesPerSecond } : {}, log);
   kubelet.startHook = (pod) => podOllamas.onStart(pod);
   const claims = bindClaims(store);
@@ -150,6 +152,7 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
   store.subscribe((e) => {
     gc.onEvent(e);
     endpointsController.onEvent(e);
+    storage.onEvent(e);
     scheduler.track(e);
     podOllamas.onEvent(e);
     claims(e);
@@ -163,6 +166,7 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
   gc.indexAll(['deployments', 'replicasets', 'pods', 'services', 'configmaps']);
   store.quiet = true;
   seedRbac(store);
+  seedStorage(store);
   // The serviceaccount controller gives each namespace its "default" service account.
   for (const e of store.entries(resourceFor('namespaces'))) {
     store.create(resourceFor('serviceaccounts'), { metadata: { name: 'default', namespace: e.obj.metadata.name, creationTimestamp: e.obj.metadata.creationTimestamp } });
@@ -336,6 +340,7 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
       controller.close();
       gc.close();
       endpointsController.close();
+      storage.close();
       events.close();
       await podOllamas.close();
     },
