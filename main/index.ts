@@ -13,6 +13,7 @@ import { followOllamaEndpointSetting } from './ollama-endpoint/index.ts';
 import { startRestServer } from './rest/server.ts';
 import type { AppOrigins } from './shell/app-url.ts';
 import { registerIpc } from './shell/ipc.ts';
+import { startNotifications } from './shell/notifications.ts';
 import { loginShellPath, mergePath } from './shell/login-path.ts';
 import { RestSwitch } from './shell/rest-switch.ts';
 import { desktopSettings } from './shell/settings-store.ts';
@@ -87,6 +88,7 @@ async function start(): Promise<void> {
     (port) => startRestServer({ host: '127.0.0.1', port, getHandlers: () => startup.handlers, events: startup.events, token: () => settings.restToken(), allowedOrigins: () => settings.get().allowedOrigins, staticDir: origins.rendererDir, log }),
     log,
   );
+  const offNotifications = startNotifications(startup.events, settings, log);
   // The usage-counting Ollama endpoint, as Settings switch it (off by default).
   const ollamaEndpoint = followOllamaEndpointSetting({ settings, getCore: () => (startup.core as ManagerHost | null)?.manager.endpoint ?? null, log });
   const tray = createTray({ handlers: startup.handlers, events: startup.events, settings, rest, openWindow, quit: () => app.quit() });
@@ -110,6 +112,7 @@ async function start(): Promise<void> {
     event.preventDefault();
     tray.dispose();
     offIpc();
+    offNotifications();
     void Promise.allSettled([rest.close(), ollamaEndpoint.close(), startup.close()]).then(() => app.exit(0));
   });
   await started;

@@ -1,7 +1,8 @@
-// The tray: GPU use at a glance (refreshed every 10 s and when the cluster changes), and a
-// menu to open the window, switch the REST API and quit.
-import { Menu, Tray, clipboard, nativeImage } from 'electron';
-import type { GpuStatusResult, Handlers } from '../../preload/contract/index.ts';
+// The tray: GPU use at a glance, changed when the cluster changes (the core pushes GPU status
+// and pulls), and a menu with a line per GPU node, the loaded models and the pulls running, to
+// open the window, switch the REST API and quit.
+import { Menu, Tray, clipboard, nativeImage, type MenuItemConstructorOptions } from 'electron';
+import type { GpuStatusResult, Handlers, OllamaModel, PullProgress } from '../../preload/contract/index.ts';
 import type { EventBus } from '../core/events.ts';
 import { toAppError } from '../core/errors.ts';
 import type { SettingsStore } from '../core/settings.ts';
@@ -18,13 +19,45 @@ export interface TrayDeps {
   quit(): void;
 }
 
-const REFRESH_MS = 10_000;
 const ICON_SIZE = 16;
+/** Drawn at twice the size and marked so: crisp on HiDPI screens. */
+const ICON_SCALE = 2;
+/** The menu stays a menu on a 500-node cluster. */
+const MAX_NODE_LINES = 8;
+/** Loaded models are asked of Ollama at most this often. */
+const MODELS_EVERY_MS = 10_000;
+
+const icon = (percent: number | null) =>
+  nativeImage.createFromBitmap(trayIconBitmap(ICON_SIZE * ICON_SCALE, percent), { width: ICON_SIZE * ICON_SCALE, height: ICON_SIZE * ICON_SCALE, scaleFactor: ICON_SCALE });
+const gib = (v: number) => `${Math.round(v * 10) / 10} GiB`;
+
+/** The menu's lines about the cluster: one per GPU node, the loaded models, the pulls running. */
+export function statusLines(status: GpuStatusResult | null, loaded: OllamaModel[], pulls: PullProgress[]): MenuItemConstructorOptions[] {
+  const lines: MenuItemConstructorOptions[] = [];
+  const nodes = status?.gpu_info.nodes ?? [];
+  for (const n of nodes.slice(0, MAX_NODE_LINES)) {
+    lines.push({ label: `${n.name}: ${gib(n.allocated_vram_gb)} of ${gib(n.total_vram_gb)} allocated · ${gib(n.largest_free_unit_gb)} free on one GPU${n.ready ? '' : ' · not ready'}`, enabled: false });
+  }
+  if (nodes.length > MAX_NODE_LINES) lines.push({ label: `… and ${nodes.length - MAX_NODE_LINES} more GPU nodes`, enabled: false });
+  if (loaded.length) {
+    lines.push({ type: 'separator' });
+    for (const m of loaded) lines.push({ label: `Loaded: ${m.name}${m.size_vram !== null ? ` (${gib(m.size_vram / 2 ** 30)} VRAM)` : ''}`, enabled: false });
+  }
+  if (pulls.length) {
+    lines.push({ type: 'separator' });
+    for (const p of pulls) lines.push({ label: `Pulling ${p.model}: ${p.progress}%`, enabled: false });
+  }
+  return lines;
+}
 
 export function createTray(deps: TrayDeps): { update(): void; dispose(): void } {
-  const tray = new Tray(nativeImage.createFromBitmap(trayIconBitmap(ICON_SIZE, null), { width: ICON_SIZE, height: ICON_SIZE }));
+  const tray = new Tray(icon(null));
   let last: GpuStatusResult | null = null;
   let error: string | null = null;
+  let loaded: OllamaModel[] = [];
+  let modelsAskedAt = 0;
+  const pulls = new Map<string, PullProgress>();
+  let pullRender: ReturnType<typeof setTimeout> | undefined;
 
   const render = () => {
     const text = trayText(last, error);
@@ -32,10 +65,11 @@ export function createTray(deps: TrayDeps): { update(): void; dispose(): void } 
     const server = deps.rest.server;
     tray.setToolTip(text.tooltip);
     if (process.platform === 'darwin') tray.setTitle(text.title);
-    tray.setImage(nativeImage.createFromBitmap(trayIconBitmap(ICON_SIZE, last ? last.gpu_info.utilization_percent : null), { width: ICON_SIZE, height: ICON_SIZE }));
+    tray.setImage(icon(last ? last.gpu_info.utilization_percent : null));
     tray.setContextMenu(
       Menu.buildFromTemplate([
         { label: text.title, enabled: false },
+        ...statusLines(last, loaded, [...pulls.values()]),
         { type: 'separator' },
         { label: 'Open Kubernetes Model Manager', click: deps.openWindow },
         {
@@ -54,6 +88,17 @@ export function createTray(deps: TrayDeps): { update(): void; dispose(): void } 
     );
   };
 
+  /** Ollama's loaded models, asked now and then (the menu is not worth an Ollama call per push). */
+  const askModels = async () => {
+    if (Date.now() - modelsAskedAt < MODELS_EVERY_MS) return;
+    modelsAskedAt = Date.now();
+    try {
+      loaded = (await deps.handlers.listModels({})).models.filter((m) => m.loaded);
+    } catch {
+      loaded = [];
+    }
+    render();
+  };
   const refresh = async () => {
     try {
       last = await deps.handlers.gpuStatus({});
@@ -62,15 +107,28 @@ export function createTray(deps: TrayDeps): { update(): void; dispose(): void } 
       error = toAppError(err).message;
     }
     render();
+    void askModels();
   };
 
-  let pending: ReturnType<typeof setTimeout> | undefined;
-  const soon = () => {
-    clearTimeout(pending);
-    pending = setTimeout(() => void refresh(), 500);
-  };
-  const timer = setInterval(() => void refresh(), REFRESH_MS);
-  const offCluster = deps.events.on('clusterChanged', soon);
+  const offs = [
+    deps.events.on('gpuStatusChanged', (status) => {
+      last = status;
+      error = null;
+      render();
+      void askModels();
+    }),
+    deps.events.on('pullProgress', (p) => {
+      if (p.finished_at) pulls.delete(p.model);
+      else pulls.set(p.model, p);
+      // Progress comes several times a second: the menu follows at most once a second.
+      pullRender ??= setTimeout(() => {
+        pullRender = undefined;
+        render();
+      }, 1_000);
+    }),
+    // Lost or back: read again (an error then shows in the tooltip).
+    deps.events.on('healthChanged', () => void refresh()),
+  ];
   const offSettings = deps.settings.onChange(render);
   tray.on('click', deps.openWindow);
   render();
@@ -79,9 +137,8 @@ export function createTray(deps: TrayDeps): { update(): void; dispose(): void } 
   return {
     update: render,
     dispose() {
-      clearInterval(timer);
-      clearTimeout(pending);
-      offCluster();
+      clearTimeout(pullRender);
+      for (const off of offs) off();
       offSettings();
       tray.destroy();
     },

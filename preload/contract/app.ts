@@ -24,6 +24,8 @@ export const settingsSchema = z.object({
   restPort: z.number().int().min(1024).max(65535),
   /** Origins of pages that may call the REST API (with the token); none by default. */
   allowedOrigins: z.array(pageOrigin).max(50),
+  /** Desktop notifications: pulls finished or failed, deployments ready, failed or evicted, Kubernetes or Ollama lost and back. */
+  desktopNotifications: z.boolean(),
   /** The Ollama-compatible endpoint that counts every client's use (127.0.0.1 only); off by default. */
   ollamaEndpointEnabled: z.boolean(),
   ollamaEndpointPort: z.number().int().min(1024).max(65535),
@@ -44,6 +46,7 @@ export const defaultSettings: Settings = {
   restEnabled: false,
   restPort: 8080,
   allowedOrigins: [],
+  desktopNotifications: true,
   ollamaEndpointEnabled: false,
   ollamaEndpointPort: 11435,
   ollamaEndpointTargets: {},
