@@ -71,11 +71,14 @@ export const useClusterStore = defineStore('cluster', () => {
   let live: LiveDeployments | null = null;
   const refreshDeployments = () => live?.refresh() ?? Promise.resolve();
 
+  /** After a change made here: the server's deltas bring it (within ~250 ms); only a server without them is asked again. */
+  const afterChange = () => (live?.deltas ? Promise.resolve() : refreshDeployments());
+
   const refreshAll = () => Promise.all([refreshHealth(), refreshGpu(), refreshDeployments()]);
 
   async function deploy(input: Input<'deploy'>) {
     const result = await api.deploy(input);
-    await Promise.all([refreshDeployments(), refreshGpu()]);
+    await Promise.all([afterChange(), refreshGpu()]);
     return result;
   }
 
@@ -84,19 +87,19 @@ export const useClusterStore = defineStore('cluster', () => {
   async function deleteDeployment(namespace: string, name: string, opts: { keepClaim?: boolean } = {}) {
     const result = await api.deleteDeployment({ deployment_name: name, namespace, ...(opts.keepClaim ? { keep_claim: true } : {}) });
     live?.remove(namespace, name);
-    await Promise.all([refreshDeployments(), refreshGpu()]);
+    await Promise.all([afterChange(), refreshGpu()]);
     return result;
   }
 
   async function scaleDeployment(namespace: string, name: string, replicas: number) {
     const result = await api.scaleDeployment({ namespace, name, replicas });
-    await refreshDeployments();
+    await afterChange();
     return result;
   }
 
   async function restartDeployment(namespace: string, name: string) {
     const result = await api.restartDeployment({ namespace, name });
-    await refreshDeployments();
+    await afterChange();
     return result;
   }
 
