@@ -4,6 +4,7 @@
 import type { EventBus } from '../events.ts';
 import type { KubeClient } from './client.ts';
 import { ListWatchCache, type CacheScope } from './list-watch.ts';
+import { releaseListGarbage } from './list-garbage.ts';
 import { rawLister, type RawLister } from './raw-list.ts';
 import { trimDeployment, trimNode, trimPod, type DeploymentLite, type NodeLite, type PodLite } from './objects.ts';
 
@@ -54,7 +55,8 @@ export class ClusterCaches {
       },
     });
     for (const [kind, cache] of this.#all()) {
-      cache.onChange(() => {
+      cache.onChange((change) => {
+        if (change.type === 'reset') releaseListGarbage();
         this.#pending.add(kind);
         this.#timer ??= setTimeout(() => {
           this.#timer = null;

@@ -271,6 +271,9 @@ export class ListWatchCache<T> {
         const item = this.spec.trim(raw);
         next.set(this.spec.key(item), item);
       }
+      // The raw page must not outlive this turn: alive across the next page's wait it would be
+      // promoted to the old generation (megabytes per page) and stay resident after the sync.
+      page.items.length = 0;
       cont = page.metadata?._continue || undefined;
       rv = page.metadata?.resourceVersion ?? rv;
     } while (cont && !this.#stopped);

@@ -27,31 +27,41 @@ export function rawLister(kube: KubeClient): RawLister {
         ...(opts.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
       },
     });
+  // One page in flight at a time across the caches: three lists at once (nodes, deployments,
+  // pods) triple the garbage alive together, and the heap it grows to stays resident.
+  let queue: Promise<unknown> = Promise.resolve();
+  const oneAtATime = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = queue.then(fn, fn);
+    queue = run.catch(() => undefined);
+    return run;
+  };
   return {
-    async list(path, page) {
-      const server = kube.server;
-      if (!server) throw new Error('the kubeconfig has no current cluster');
-      // The credential is asked for at every page: exec plugins and OIDC tokens expire (client-node caches them until then).
-      const opts: RequestOptions = {};
-      await kube.kc.applyToHTTPSOptions(opts);
-      agent ??= Promise.resolve(agentFor(opts));
-      const query = new URLSearchParams({ limit: String(page.limit), ...(page._continue ? { continue: page._continue } : {}) });
-      const res = await request(`${server.replace(/\/+$/, '')}${path}?${query}`, {
-        dispatcher: await agent,
-        headers: { accept: 'application/json', ...authHeaders(opts) },
-        signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
-      });
-      const text = await res.body.text();
-      if (res.statusCode < 200 || res.statusCode >= 300) throw new k8s.ApiException(res.statusCode, `HTTP ${res.statusCode}`, text, flatHeaders(res.headers));
-      const body = JSON.parse(text) as { items?: unknown[]; metadata?: { resourceVersion?: string; continue?: string } };
-      return { items: body.items ?? [], metadata: { resourceVersion: body.metadata?.resourceVersion ?? '', _continue: body.metadata?.continue ?? '' } };
-    },
+    list: (path, page) => oneAtATime(() => listPage(path, page)),
     async close() {
       const a = agent;
       agent = null;
       if (a) await (await a).close();
     },
   };
+
+  async function listPage(path: string, page: { limit: number; _continue?: string }): Promise<ListPage> {
+    const server = kube.server;
+    if (!server) throw new Error('the kubeconfig has no current cluster');
+    // The credential is asked for at every page: exec plugins and OIDC tokens expire (client-node caches them until then).
+    const opts: RequestOptions = {};
+    await kube.kc.applyToHTTPSOptions(opts);
+    agent ??= Promise.resolve(agentFor(opts));
+    const query = new URLSearchParams({ limit: String(page.limit), ...(page._continue ? { continue: page._continue } : {}) });
+    const res = await request(`${server.replace(/\/+$/, '')}${path}?${query}`, {
+      dispatcher: await agent,
+      headers: { accept: 'application/json', ...authHeaders(opts) },
+      signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+    });
+    const text = await res.body.text();
+    if (res.statusCode < 200 || res.statusCode >= 300) throw new k8s.ApiException(res.statusCode, `HTTP ${res.statusCode}`, text, flatHeaders(res.headers));
+    const body = JSON.parse(text) as { items?: unknown[]; metadata?: { resourceVersion?: string; continue?: string } };
+    return { items: body.items ?? [], metadata: { resourceVersion: body.metadata?.resourceVersion ?? '', _continue: body.metadata?.continue ?? '' } };
+  }
 }
 
 function authHeaders(opts: RequestOptions): Record<string, string> {
