@@ -21,6 +21,7 @@ import { GarbageCollector } from './gc.ts';
 import { EndpointsController } from './endpoints.ts';
 import { seedRbac } from './rbac.ts';
 import { seedStorage, StorageController } from './storage.ts';
+import { ServiceAccountsController } from './serviceaccounts.ts';
 import { serveReview, serveTokenRequest } from './reviews.ts';
 import { EventRecorder } from './events.ts';
 import { PodLogs } from './podlogs.ts';
@@ -145,6 +146,7 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
   const gc = new GarbageCollector(store, log);
   const endpointsController = new EndpointsController(store);
   const storage = new StorageController(store, log);
+  const serviceAccounts = new ServiceAccountsController(store);
   const podOllamas = new PodOllamas(store, opts.podPullBytesPerSecond ? { pullBytesPerSecond: opts.podPullBytesPerSecond } : {}, log);
   kubelet.startHook = (pod) => podOllamas.onStart(pod);
   const claims = bindClaims(store);
@@ -153,6 +155,7 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
     gc.onEvent(e);
     endpointsController.onEvent(e);
     storage.onEvent(e);
+    serviceAccounts.onEvent(e);
     scheduler.track(e);
     podOllamas.onEvent(e);
     claims(e);
@@ -167,10 +170,7 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
   store.quiet = true;
   seedRbac(store);
   seedStorage(store);
-  // The serviceaccount controller gives each namespace its "default" service account.
-  for (const e of store.entries(resourceFor('namespaces'))) {
-    store.create(resourceFor('serviceaccounts'), { metadata: { name: 'default', namespace: e.obj.metadata.name, creationTimestamp: e.obj.metadata.creationTimestamp } });
-  }
+  serviceAccounts.seed();
   endpointsController.syncAll();
   store.quiet = false;
   // After seeding: the seeded objects' events would have expired on a real cluster.
@@ -341,6 +341,7 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
       gc.close();
       endpointsController.close();
       storage.close();
+      serviceAccounts.close();
       events.close();
       await podOllamas.close();
     },

@@ -76,6 +76,8 @@ out = core.delete_namespaced_pod(p.metadata.name, ns, grace_period_seconds=30)
 check(out.metadata.deletion_timestamp is not None and out.metadata.deletion_grace_period_seconds == 30, "graceful delete answers the pod with its deletion timestamp")
 check(exists(core.read_namespaced_pod, p.metadata.name, ns) is not None, "the pod is still there while it terminates")
 wait_for(lambda: exists(core.read_namespaced_pod, p.metadata.name, ns) is None, "terminated pod removed")
+killing = core.list_namespaced_event(ns, field_selector=f"involvedObject.name={p.metadata.name},reason=Killing").items
+check([e.message for e in killing] == ["Stopping container main"] and killing[0].source.component == "kubelet", f"Killing event: {[e.message for e in killing]}")
 q = [x for x in pods("py-orphan") if not x.metadata.deletion_timestamp][0]
 core.delete_namespaced_pod(q.metadata.name, ns, grace_period_seconds=0)
 check(exists(core.read_namespaced_pod, q.metadata.name, ns) is None, "grace 0 removes the pod at once")

@@ -47,6 +47,12 @@ except ValueError as e:
 # Type selector.
 check(all(e.type == "Warning" for e in core.list_namespaced_event(ns, field_selector="type=Warning,involvedObject.name=py-bad").items), "type selector")
 
+# A pod no node can hold: FailedScheduling with the scheduler's message.
+core.create_namespaced_pod(ns, client.V1Pod(metadata=client.V1ObjectMeta(name="py-huge"), spec=client.V1PodSpec(containers=[client.V1Container(
+    name="main", image="nginx:1.27.3", resources=client.V1ResourceRequirements(limits={"nvidia.com/gpu": "64"}))])))
+fs = wait_for(lambda: core.list_namespaced_event(ns, field_selector="involvedObject.name=py-huge,reason=FailedScheduling").items, "FailedScheduling")
+check(fs[0].type == "Warning" and re.match(r"^0/\d+ nodes are available: .*Insufficient nvidia.com/gpu", fs[0].message), f"FailedScheduling: {fs[0].message}")
+
 # A watch on events with a field selector sees a deployment's ScalingReplicaSet.
 rv = core.list_namespaced_event(ns).metadata.resource_version
 labels = {"app": "py-ev"}

@@ -6,7 +6,7 @@ import os
 
 from kubernetes.client.rest import ApiException
 
-from common import check, client, load, report
+from common import check, client, exists, load, report, wait_for
 
 api = load()
 core = client.CoreV1Api(api)
@@ -23,6 +23,8 @@ admin = ssar(authz, "create", "deployments", "apps")
 check(admin.allowed, "the full-access user may create deployments")
 check(any(r.metadata.name == "view" for r in rbac.list_cluster_role().items), "bootstrap ClusterRoles exist")
 check(core.read_namespaced_service_account("default", ns).metadata.name == "default", "each namespace has a default service account")
+core.create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name="py-fresh")))
+wait_for(lambda: exists(core.read_namespaced_service_account, "default", "py-fresh"), "a new namespace gets its default service account")
 
 core.create_namespaced_service_account(ns, client.V1ServiceAccount(metadata=client.V1ObjectMeta(name="py-operator")))
 rbac.create_namespaced_role(ns, client.V1Role(metadata=client.V1ObjectMeta(name="py-deployer"), rules=[
