@@ -3,6 +3,7 @@
 // reconnects (EventSource sends Last-Event-ID) gets the deltas it missed replayed from a short
 // history, so a dropped connection costs the missed changes, not a full re-download.
 import type { ServerResponse } from 'node:http';
+import { constants, createGzip } from 'node:zlib';
 import { eventNames, type DeploymentsDelta, type EventName, type Events } from '../../preload/contract/index.ts';
 import { COMMON_HEADERS } from './security.ts';
 
@@ -26,6 +27,16 @@ function frame(name: EventName, payload: object): string {
     if (once.has(name)) texts.set(payload, text);
   }
   return text;
+}
+
+/** Accept-Encoding names gzip (or *) with a quality above 0. */
+function acceptsGzip(header: string | string[] | undefined): boolean {
+  const text = Array.isArray(header) ? header.join(',') : (header ?? '');
+  return text.split(',').some((part) => {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((x) => /^\s*q=([\d.]+)\s*$/.exec(x)?.[1]).find(Boolean);
+    return (name === 'gzip' || name === '*') && (q === undefined || Number(q) > 0);
+  });
 }
 
 const deltaId = (d: { epoch: string; seq: number }) => `${d.epoch}.${d.seq}`;
@@ -60,6 +71,9 @@ const histories = new WeakMap<EventSource, DeltaHistory>();
  * grow this process's memory; it reconnects (EventSource does) and reads afresh.
  */
 export function streamEvents(res: ServerResponse, events: EventSource, maxBacklogBytes = 1 << 20): () => void {
+  // Gzip when the browser takes it (they all do), flushed after every event: a GPU status push
+  // of 150 KB costs a few KB, and each event still arrives at once.
+  const gzip = acceptsGzip(res.req?.headers['accept-encoding']) ? createGzip({ level: 6 }) : null;
   res.writeHead(200, {
     ...COMMON_HEADERS,
     'Content-Type': 'text/event-stream; charset=utf-8',
@@ -67,19 +81,29 @@ export function streamEvents(res: ServerResponse, events: EventSource, maxBacklo
     Connection: 'keep-alive',
     // Reverse proxies (nginx) would otherwise hold events back.
     'X-Accel-Buffering': 'no',
+    ...(gzip ? { 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding' } : {}),
   });
+  if (gzip) {
+    gzip.pipe(res);
+    gzip.on('error', () => res.destroy());
+  }
+  const write = (text: string) => {
+    if (!gzip) return void res.write(text);
+    gzip.write(text);
+    gzip.flush(constants.Z_SYNC_FLUSH);
+  };
   let history = histories.get(events);
   if (!history) histories.set(events, (history = new DeltaHistory(events)));
-  res.write('retry: 2000\n\n');
+  write('retry: 2000\n\n');
   let ended = false;
   const send = (text: string) => {
     if (ended) return;
-    if (res.writableLength > maxBacklogBytes) {
+    if (res.writableLength + (gzip?.writableLength ?? 0) > maxBacklogBytes) {
       end();
       res.destroy();
       return;
     }
-    res.write(text);
+    write(text);
   };
   // Missed deltas first, then live ones: both in this same tick, so none falls between.
   const lastId = res.req?.headers['last-event-id'];
@@ -93,7 +117,8 @@ export function streamEvents(res: ServerResponse, events: EventSource, maxBacklo
     ended = true;
     clearInterval(heartbeat);
     for (const off of offs) off();
-    res.end();
+    if (gzip) gzip.end();
+    else res.end();
   };
   res.on('close', end);
   return end;

@@ -91,3 +91,32 @@ test('no replay when the missed deltas are not all kept, or the epoch is another
   expect(deltas(stale.text())).toEqual([]);
   stale.req.destroy();
 });
+
+test('with Accept-Encoding: gzip the stream is gzip, each event readable as soon as it is sent, a large push a fraction of its size', async () => {
+  const { createGunzip } = await import('node:zlib');
+  let wire = 0;
+  let text = '';
+  const req = request({ host: '127.0.0.1', port: server.port, path: '/api/events', headers: { Authorization: `Bearer ${TOKEN}`, 'Accept-Encoding': 'gzip, deflate, br' }, agent: false });
+  const opened = new Promise<Record<string, string | string[] | undefined>>((resolve, reject) => {
+    req.on('response', (res) => {
+      const gunzip = createGunzip();
+      res.on('data', (c: Buffer) => (wire += c.length));
+      res.pipe(gunzip).setEncoding('utf8').on('data', (c: string) => (text += c));
+      resolve(res.headers);
+    });
+    req.on('error', reject);
+  });
+  req.end();
+  const headers = await opened;
+  expect(headers['content-encoding']).toBe('gzip');
+  await settle();
+  expect(text).toContain('retry: 2000');
+  const before = wire;
+  const upserts = Array.from({ length: 400 }, (_, i) => ({ name: `app-${i}`, namespace: 'ns-0001', model_id: '', image: 'nginx:1.27.3', status: 'Running' as const, replicas: '4/4', gpu: '0', memory: '', created: '2026-11-11T09:41:54Z', managed: false, model_server: false }));
+  events.emit('deploymentsChanged', { epoch: EPOCH, seq: 10_000, upserts, deletes: [] });
+  await settle();
+  const raw = JSON.stringify(upserts).length;
+  expect(text).toContain('"seq":10000');
+  expect(wire - before).toBeLessThan(raw / 5);
+  req.destroy();
+});
