@@ -118,4 +118,18 @@ describe.skipIf(!available)('python3-kubernetes against the simulator', () => {
     expect(rep.volume).toMatch(/^pvc-[0-9a-f-]{36}$/);
     expect(rep.storageClass).toBe('standard');
   });
+
+  // pkg/controller/volume/pvcprotection: a claim in use is only removed when no pod uses it.
+  test('with pvcProtection, a deleted claim a pod uses stays Terminating until the pod is gone', async () => {
+    const prot = await startKubeSim({ readyDelayMs: 100, quiet: true, pvcProtection: true });
+    const kc = join(dir, 'kubeconfig-protect');
+    prot.writeKubeconfig(kc);
+    try {
+      const r = await runScenario('storage.py', kc, { PVC_PROTECTION: '1' });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.report.protection).toBe(true);
+    } finally {
+      await prot.close();
+    }
+  });
 });

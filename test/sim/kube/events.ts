@@ -33,6 +33,10 @@ export class EventRecorder {
   private store: Store;
   private queue: (() => void)[] = [];
   private seen = new Map<string, string>(); // correlation key -> event name
+  private order: { ns: string; name: string; t: number }[] = [];
+  /** Events live an hour on a real API server (--event-ttl); here also at most this many. */
+  ttlMs = 3600_000;
+  maxEvents = 5000;
   private closed = false;
 
   constructor(store: Store) {
@@ -110,6 +114,18 @@ export class EventRecorder {
     ev.metadata.uid = created.metadata.uid;
     ev.metadata.creationTimestamp = created.metadata.creationTimestamp;
     this.store.create(newEvents, ev);
+    this.order.push({ ns, name, t: Date.now() });
+    this.expire();
+  }
+
+  private expire(): void {
+    const now = Date.now();
+    while (this.order.length && (this.order.length > this.maxEvents || now - this.order[0]!.t > this.ttlMs)) {
+      const { ns, name } = this.order.shift()!;
+      this.store.remove(coreEvents, ns, name);
+      this.store.remove(newEvents, ns, name);
+      for (const [k, v] of this.seen) if (v === name) this.seen.delete(k);
+    }
   }
 
   close(): void {

@@ -64,6 +64,8 @@ export interface KubeSimOptions {
   unpullableImages?: string[]; // images whose pods stay waiting in ImagePullBackOff
   /** How long a deleted pod stays Terminating while its containers exit (default 1000 ms; capped by its grace period). */
   podTerminationMs?: number;
+  /** Claims carry kubernetes.io/pvc-protection and wait for their pods when deleted, as on every real cluster (default off: the product's tests expect a claim gone at once). */
+  pvcProtection?: boolean;
   quiet?: boolean; // no [SIM] logs
   podPullBytesPerSecond?: number; // download speed of each model pod's own Ollama (default 2 GB/s)
 }
@@ -145,7 +147,7 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
   const controller = new DeploymentController(store, kubelet, log);
   const gc = new GarbageCollector(store, log);
   const endpointsController = new EndpointsController(store);
-  const storage = new StorageController(store, log);
+  const storage = new StorageController(store, log, { pvcProtection: opts.pvcProtection ?? false });
   const serviceAccounts = new ServiceAccountsController(store);
   const podOllamas = new PodOllamas(store, opts.podPullBytesPerSecond ? { pullBytesPerSecond: opts.podPullBytesPerSecond } : {}, log);
   kubelet.startHook = (pod) => podOllamas.onStart(pod);

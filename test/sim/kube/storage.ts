@@ -3,16 +3,22 @@
 // the "standard" class (rancher.io/local-path, reclaim Delete) is seeded; a claim the binder
 // binds (test/sim/pvc-binder.ts) gets its PersistentVolume pvc-<uid>, Bound to it with a
 // claimRef; when the claim is deleted its volume is Released and, with reclaim Delete, goes.
+// With pvcProtection (a real cluster always has it: the StorageObjectInUseProtection admission
+// plugin and pkg/controller/volume/pvcprotection) a claim carries kubernetes.io/pvc-protection
+// and, deleted while a pod uses it, stays Terminating until no pod does.
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import type { KObj } from './types.ts';
 import { clone } from './types.ts';
 import type { Store, StoreEvent } from './store.ts';
 import { findResource, resourceFor } from './resources.ts';
+import { storeOrFinish } from './deletion.ts';
 
 const pvcs = resourceFor('persistentvolumeclaims');
 const pvs = resourceFor('persistentvolumes');
 const classes = findResource('storage.k8s.io', 'storageclasses')!;
 export const PROVISIONER = 'rancher.io/local-path';
+const PROTECTION = 'kubernetes.io/pvc-protection';
+const podsR = resourceFor('pods');
 
 export function seedStorage(store: Store): void {
   store.create(classes, {
@@ -46,19 +52,50 @@ export class StorageController {
   private store: Store;
   private log: (m: string) => void;
   private closed = false;
+  private protect: boolean;
 
-  constructor(store: Store, log: (m: string) => void) {
+  constructor(store: Store, log: (m: string) => void, opts: { pvcProtection?: boolean } = {}) {
     this.store = store;
     this.log = log;
+    this.protect = opts.pvcProtection ?? false;
   }
 
   onEvent(e: StoreEvent): void {
-    if (this.closed || e.r !== pvcs) return;
+    if (this.closed) return;
+    if (this.protect && e.r === podsR && (e.type === 'DELETED' || e.obj.status?.phase === 'Succeeded' || e.obj.status?.phase === 'Failed')) {
+      for (const v of e.obj.spec?.volumes ?? []) {
+        const claim = v.persistentVolumeClaim?.claimName;
+        if (claim) setImmediate(() => this.release(e.obj.metadata.namespace!, claim));
+      }
+    }
+    if (e.r !== pvcs) return;
     const pvc = e.obj;
+    if (this.protect && e.type === 'ADDED' && !(pvc.metadata.finalizers ?? []).includes(PROTECTION)) setImmediate(() => this.addProtection(pvc.metadata.namespace!, pvc.metadata.name!));
+    if (this.protect && e.type === 'MODIFIED' && pvc.metadata.deletionTimestamp) setImmediate(() => this.release(pvc.metadata.namespace!, pvc.metadata.name!));
     if (e.type !== 'DELETED' && pvc.status?.phase === 'Bound' && pvc.spec?.volumeName && !this.store.getEntry(pvs, undefined, pvc.spec.volumeName)) {
       setImmediate(() => this.provision(pvc.metadata.namespace!, pvc.metadata.name!));
     }
     if (e.type === 'DELETED' && pvc.spec?.volumeName) setImmediate(() => this.reclaim(pvc.spec.volumeName, pvc.metadata.uid!));
+  }
+
+  private addProtection(ns: string, name: string): void {
+    const pvc = this.store.getEntry(pvcs, ns, name)?.obj;
+    if (!pvc || pvc.metadata.deletionTimestamp || (pvc.metadata.finalizers ?? []).includes(PROTECTION)) return;
+    const o = clone(pvc);
+    o.metadata.finalizers = [...(o.metadata.finalizers ?? []), PROTECTION];
+    this.store.update(pvcs, o);
+  }
+
+  /** A claim being deleted loses its protection once no pod that is not finished uses it. */
+  private release(ns: string, name: string): void {
+    const pvc = this.store.getEntry(pvcs, ns, name)?.obj;
+    if (!pvc?.metadata.deletionTimestamp || !(pvc.metadata.finalizers ?? []).includes(PROTECTION)) return;
+    const inUse = this.store.entries(podsR, ns).some((e) => e.obj.status?.phase !== 'Succeeded' && e.obj.status?.phase !== 'Failed'
+      && (e.obj.spec?.volumes ?? []).some((v: any) => v.persistentVolumeClaim?.claimName === name));
+    if (inUse) return;
+    const o = clone(pvc);
+    o.metadata.finalizers = (o.metadata.finalizers ?? []).filter((f: string) => f !== PROTECTION);
+    storeOrFinish(this.store, pvcs, o);
   }
 
   private provision(ns: string, name: string): void {
