@@ -52,7 +52,7 @@ beforeAll(async () => {
   const req = await core.createNamespacedServiceAccountToken({ name: 'model-manager', namespace: NS, body: { spec: { audiences: [], expirationSeconds: 3600 } } });
   const sa = join(dir, 'serviceaccount');
   await run('mkdir', ['-p', sa]);
-  saToken = req.status!.token;
+  saToken = req.status!.token ?? '';
   writeFileSync(join(sa, 'token'), saToken);
   writeFileSync(join(sa, 'ca.crt'), sim.kube.caPem);
   writeFileSync(join(sa, 'namespace'), NS);

@@ -98,7 +98,7 @@ describe.skipIf(!hasChromium)('the desktop app against the simulated cluster', {
     const allocated = (text: string) => Number(/(\d+(?:\.\d+)?) of/.exec(text)?.[1]);
     expect(allocated(after.tooltip)).toBeGreaterThan(allocated(before.tooltip));
     // A line per GPU node in the menu, as the cluster has them.
-    const nodes = (s.records.findLast((r) => r.kind === 'ipc.invoke' && (r.args as unknown[])[0] === 'gpuStatus' && r.ok) as { value: { value: { gpu_info: { nodes: { name: string }[] } } } }).value.value.gpu_info.nodes;
+    const nodes = (s.records.findLast((r) => r.kind === 'ipc.invoke' && (r.args as unknown[])[0] === 'gpuStatus' && r.ok) as unknown as { value: { value: { gpu_info: { nodes: { name: string }[] } } } }).value.value.gpu_info.nodes;
     for (const n of nodes.slice(0, 8)) expect(after.menu?.some((i) => i.label.startsWith(`${n.name}: `))).toBe(true);
     // Once its model is pulled in its pod, the deployment is ready, and the desktop says so.
     await app.waitFor('the ready notification', (st) => st.records.find((r) => r.kind === 'Notification.show' && r.title === `model-hosting/${DEPLOY_NAME} is ready`), 20_000);
