@@ -23,11 +23,19 @@ export interface Served {
   stop(): Promise<void>;
 }
 
-export async function startServe(opts: { kubeconfig: string; configDir: string; nodeFlags?: string[] }): Promise<Served> {
+/** The Node flags `npm run serve` passes (package.json's serve script): the bench runs serve as that does. */
+export function serveNodeFlags(): string[] {
+  const script = (JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.serve ?? '';
+  const m = /\bnode\s+((?:--\S+\s+)*)main\/serve\.ts/.exec(script);
+  return m ? m[1]!.trim().split(/\s+/).filter(Boolean) : [];
+}
+
+export async function startServe(opts: { kubeconfig: string; configDir: string; nodeFlags?: string[]; env?: NodeJS.ProcessEnv }): Promise<Served> {
   const env: NodeJS.ProcessEnv = { ...process.env, MODEL_MANAGER_TOKEN: BENCH_TOKEN };
   for (const k of ['KUBECONFIG', 'KUBERNETES_SERVICE_HOST', 'POD_NAMESPACE', 'OLLAMA_HOST']) delete env[k];
+  Object.assign(env, opts.env ?? {});
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, [...(opts.nodeFlags ?? []), 'main/serve.ts', '--port', '0', '--kubeconfig', opts.kubeconfig, '--config-dir', opts.configDir], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(opts.nodeFlags ?? serveNodeFlags()), 'main/serve.ts', '--port', '0', '--kubeconfig', opts.kubeconfig, '--config-dir', opts.configDir], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (out = (out + d).slice(-20_000)));
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (out = (out + d).slice(-20_000)));

@@ -21,7 +21,9 @@ export class Table {
   readonly rows: Row[] = [];
 
   add(row: Omit<Row, 'ratio'> & { ratio?: number | null }): Row {
-    const r: Row = { ...row, ratio: row.ratio ?? (row.baseline && row.value ? row.baseline.value / row.value : null) };
+    // An explicit ratio (null included) wins; else how many times the baseline the value beats.
+    const ratio = 'ratio' in row ? (row.ratio ?? null) : row.baseline && row.value ? row.baseline.value / row.value : null;
+    const r: Row = { ...row, ratio };
     this.rows.push(r);
     const b = r.baseline ? `${fmt(r.baseline.value)} ${r.unit} (${r.baseline.label})` : '-';
     console.log(`[BENCH] ${r.figure}: ${r.value === null ? 'not measured' : `${fmt(r.value)} ${r.unit}`} | baseline ${b} | ${r.ratio === null ? '' : `${fmt(r.ratio)}x | `}goal ${r.goal} | ${met(r.met)}${r.note ? ` | ${r.note}` : ''}`);
