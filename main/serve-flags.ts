@@ -15,7 +15,7 @@ export const FLAGS = {
   'ollama-port': { type: 'string', value: 'PORT', help: "also serve an Ollama-compatible endpoint there that counts every client's use (default: the ollamaEndpoint settings; off)" },
   'ollama-host': { type: 'string', default: '127.0.0.1', value: 'ADDRESS', help: 'interface of the Ollama endpoint; peers beyond loopback then need the REST token as a bearer' },
   'rotate-token': { type: 'boolean', default: false, help: 'replace the kept REST token with a new random one before starting (not with MODEL_MANAGER_TOKEN)' },
-  'build-renderer': { type: 'boolean', default: false, help: 'build the web UI first when out/renderer is missing (npm run serve passes it)' },
+  'build-renderer': { type: 'boolean', default: false, help: 'build the web UI first when out/renderer is missing or older than its sources (npm run serve passes it)' },
   help: { type: 'boolean', short: 'h', default: false, help: 'print this help and exit' },
 } as const satisfies Record<string, ParseArgsOptionDescriptor & { help: string; value?: string }>;
 

@@ -10,6 +10,7 @@ import { toAppError } from './core/errors.ts';
 import { ManagerHost } from './core/host.ts';
 import { consoleLogger } from './core/log.ts';
 import { fileSettings } from './core/settings.ts';
+import { rendererStale } from './rest/renderer-stale.ts';
 import { startRestServer } from './rest/server.ts';
 import { serviceHostNames } from './rest/service-hosts.ts';
 import { followOllamaEndpointSetting, startOllamaEndpoint } from './ollama-endpoint/index.ts';
@@ -41,11 +42,16 @@ function defaultStateDir(env: NodeJS.ProcessEnv): string {
   return join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), name);
 }
 
-/** `npm run serve` builds the renderer once, so that / shows the UI; a failed build still serves the API. */
-function buildRendererIfMissing(): void {
-  if (existsSync(join(RENDERER, 'index.html'))) return;
-  console.log('[APP] out/renderer is missing: running electron-vite build once');
-  const result = spawnSync('electron-vite', ['build'], { cwd: ROOT, stdio: 'inherit', shell: process.platform === 'win32' });
+/**
+ * `npm run serve` builds the renderer when it is missing or older than its sources (the UI
+ * and the contract it is typed by), so / never shows a stale UI; a failed build still serves the API.
+ */
+function buildRendererIfStale(): void {
+  const why = rendererStale(RENDERER, [join(ROOT, 'renderer'), join(ROOT, 'preload', 'contract')]);
+  if (!why) return;
+  console.log(`[APP] out/renderer is ${why}: running electron-vite build`);
+  // electron-vite's own script, by this Node: it works whether or not npm put node_modules/.bin on PATH.
+  const result = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: ROOT, stdio: 'inherit' });
   if (result.status !== 0) console.warn('[APP] the renderer build failed; / will say so, the REST API works without it');
 }
 
@@ -61,7 +67,7 @@ async function main(): Promise<void> {
     console.log(usage());
     return;
   }
-  if (flags['build-renderer']) buildRendererIfMissing();
+  if (flags['build-renderer']) buildRendererIfStale();
 
   const env = process.env;
   const configDir = flags['config-dir'] ?? env.MODEL_MANAGER_CONFIG_DIR;
