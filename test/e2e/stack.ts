@@ -43,21 +43,24 @@ export interface Stack {
 
 /** `kubeconfig` picks the user the app runs as (default: the simulator's full-access token). */
 /** `sim`: options of the simulated cluster and Ollama (e.g. slower tokens). */
-export async function startStack(opts: { kubeconfig?: (sim: SimCluster) => string; sim?: SimClusterOptions } = {}): Promise<Stack> {
+/** `tokenFromSettings`: the token is the one kept in the settings (as serve without MODEL_MANAGER_TOKEN), so it can be rotated. */
+export async function startStack(opts: { kubeconfig?: (sim: SimCluster) => string; sim?: SimClusterOptions; tokenFromSettings?: boolean } = {}): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), 'kmm-e2e-'));
   const rendererDir = join(dir, 'renderer');
   const [sim] = await Promise.all([startSimCluster(opts.sim ?? {}), buildRenderer(rendererDir)]);
-  const token = randomBytes(18).toString('base64url');
+  const settings = fileSettings(join(dir, 'config'));
+  const token = opts.tokenFromSettings ? settings.restToken({}) : randomBytes(18).toString('base64url');
   const env: NodeJS.ProcessEnv = { ...process.env, MODEL_MANAGER_TOKEN: token };
+  if (opts.tokenFromSettings) delete env.MODEL_MANAGER_TOKEN;
   delete env.OLLAMA_HOST;
   delete env.KUBERNETES_SERVICE_HOST;
   delete env.POD_NAMESPACE;
   let host: ManagerHost | null = null;
   let server: RestServer | null = null;
   try {
-    host = await ManagerHost.start({ settings: fileSettings(join(dir, 'config')), env, log: silentLogger, stateDir: join(dir, 'state'), kubeconfigYaml: opts.kubeconfig ? opts.kubeconfig(sim) : sim.kube.kubeconfig() });
+    host = await ManagerHost.start({ settings, env, log: silentLogger, stateDir: join(dir, 'state'), kubeconfigYaml: opts.kubeconfig ? opts.kubeconfig(sim) : sim.kube.kubeconfig() });
     const live = host;
-    server = await startRestServer({ host: '127.0.0.1', port: 0, getHandlers: () => live.handlers, events: live.events, token, staticDir: rendererDir, log: silentLogger });
+    server = await startRestServer({ host: '127.0.0.1', port: 0, getHandlers: () => live.handlers, events: live.events, token: opts.tokenFromSettings ? () => settings.restToken({}) : token, staticDir: rendererDir, log: silentLogger });
   } catch (err) {
     await host?.close();
     await sim.close();
