@@ -101,6 +101,17 @@ describe.skipIf(!kubectlPath)(`kubectl workflows (${kubectlPath ?? 'not on PATH:
     const h = await k('rollout', 'history', 'deployment/kc-roll', '-n', 'team-a');
     expect(h.code, h.stderr).toBe(0);
     expect(h.stdout).toMatch(/REVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>/);
+    // Undo brings revision 1's template back: its ReplicaSet is reused and becomes revision 3
+    // (pkg/controller/deployment/sync.go: the template hash, not the key order, names it).
+    const u = await k('rollout', 'undo', 'deployment/kc-roll', '-n', 'team-a');
+    expect(u.code, u.stderr).toBe(0);
+    expect(u.stdout.trim()).toBe('deployment.apps/kc-roll rolled back');
+    const r2 = await k('rollout', 'status', 'deployment/kc-roll', '-n', 'team-a', '--timeout=20s');
+    expect(r2.stdout.trim().split('\n').pop()).toBe('deployment "kc-roll" successfully rolled out');
+    const h2 = await k('rollout', 'history', 'deployment/kc-roll', '-n', 'team-a');
+    expect(h2.stdout).toMatch(/REVISION\s+CHANGE-CAUSE\n2\s+<none>\n3\s+<none>\n/);
+    const img = await k('get', 'deployment/kc-roll', '-n', 'team-a', '-o', 'jsonpath={.spec.template.spec.containers[0].image}');
+    expect(img.stdout).toBe('nginx:1.27.3');
   });
 
   // Columns of pkg/printers/internalversion/printers.go (printEvent); reasons and messages of the kubelet

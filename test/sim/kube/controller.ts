@@ -20,6 +20,16 @@ const deployments = resourceFor('deployments');
 const replicasets = resourceFor('replicasets');
 const pods = resourceFor('pods');
 
+function stableJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
+  // A null field is the Go zero value, as absent (kubectl sends metadata.creationTimestamp: null).
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o).filter((k) => o[k] !== null && o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}
+
 function isReady(pod: KObj): boolean {
   return (pod.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True');
 }
@@ -117,7 +127,9 @@ export class DeploymentController {
     const d = this.store.getEntry(deployments, ns, name)?.obj;
     if (!d || d.metadata.deletionTimestamp) return;
     const template = d.spec?.template ?? {};
-    const hash = templateHash(JSON.stringify(template));
+    // Over the template's fields in a fixed order (the controller hashes the Go struct), so the same
+    // template in another key order (kubectl rollout undo's copy) is the same ReplicaSet.
+    const hash = templateHash(stableJson(template));
     const rsName = `${name}-${hash}`;
     const desired: number = d.spec?.replicas ?? 1;
     const all = this.dependentsOf(d, 'replicasets');
