@@ -20,7 +20,8 @@ describe('ollama client against the simulator', () => {
     expect(llama?.size).toBeGreaterThan(1.2e9);
     expect(llama?.size).toBeLessThan(1.4e9);
     expect(llama?.digest).toMatch(/^[0-9a-f]{64}$/);
-    expect(llama?.details).toEqual({ parent_model: '', format: 'gguf', family: 'llama', families: ['llama'], parameter_size: '1.2B', quantization_level: 'Q8_0' }); // llama3.2:1b is Q8_0 (REFERENCE)
+    expect(llama?.details).toEqual({ parent_model: '', format: 'gguf', family: 'llama', families: ['llama'], parameter_size: '1.2B', quantization_level: 'Q8_0', context_length: 131072, embedding_length: 2048 }); // llama3.2:1b is Q8_0 (REFERENCE); context and embedding as current Ollama lists them
+    expect((llama as unknown as { capabilities?: string[] } | undefined)?.capabilities).toEqual(expect.arrayContaining(['completion']));
     expect(new Date(String(llama?.modified_at)).getTime()).toBeLessThan(Date.now());
   });
 

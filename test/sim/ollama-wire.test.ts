@@ -116,7 +116,8 @@ describe('Ollama wire format', () => {
   it('lists tags with RFC3339 nanosecond timestamps and 64-hex digests', async () => {
     const body = JSON.parse((await call('GET', '/api/tags')).text) as { models: Record<string, unknown>[] };
     for (const m of body.models) {
-      expect(Object.keys(m)).toEqual(['name', 'model', 'modified_at', 'size', 'digest', 'details']);
+      // As api.ListModelResponse orders them (remote_* omitted when empty), capabilities last.
+      expect(Object.keys(m)).toEqual(['name', 'model', 'modified_at', 'size', 'digest', 'details', 'capabilities']);
       expect(m.modified_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?(Z|[+-]\d\d:\d\d)$/);
       expect(m.digest).toMatch(/^[0-9a-f]{64}$/);
     }

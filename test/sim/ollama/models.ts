@@ -17,7 +17,10 @@ export function handleTags(ctx: SimContext, res: ServerResponse): void {
       modified_at: goTimeLocal(m.modifiedAt, m.modifiedSubMs),
       size: m.model.size,
       digest: m.model.digest,
-      details: m.model.details,
+      // Current Ollama lists these too (server/model_list_cache.go): the training context, the
+      // embedding width and what the model can do.
+      details: { ...m.model.details, context_length: m.model.spec.context, embedding_length: m.model.spec.embedding },
+      capabilities: m.model.capabilities,
     }));
   sendJson(res, 200, { models });
 }
