@@ -246,4 +246,35 @@ describe.skipIf(!kubectlPath)(`kubectl workflows (${kubectlPath ?? 'not on PATH:
     expect(main.env).toEqual([{ name: 'A', value: '1' }]);
     expect(d2.metadata.managedFields.find((m: any) => m.manager === 'kubectl-patch')).toBeUndefined();
   });
+
+  // kubectl's generator commands send protobuf (core/v1 and rbac/v1 generated.proto); with them a test can
+  // set up a service account with exactly a Role's permissions, as on a real cluster.
+  test('create namespace, serviceaccount, configmap, role, rolebinding and token; the token has exactly the Role', async () => {
+    for (const args of [
+      ['create', 'namespace', 'kc-rbac'],
+      ['create', 'serviceaccount', 'runner', '-n', 'kc-rbac'],
+      ['create', 'configmap', 'settings', '-n', 'kc-rbac', '--from-literal=a=1', '--from-literal=b=two'],
+      ['create', 'role', 'deployer', '-n', 'kc-rbac', '--verb=get,list,watch,create', '--resource=deployments.apps,configmaps'],
+      ['create', 'rolebinding', 'deployer', '-n', 'kc-rbac', '--role=deployer', '--serviceaccount=kc-rbac:runner'],
+    ]) {
+      const r = await k(...args);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+    }
+    const cm = (await raw(sim, '/api/v1/namespaces/kc-rbac/configmaps/settings')).json;
+    expect(cm.data).toEqual({ a: '1', b: 'two' });
+    const role = (await raw(sim, '/apis/rbac.authorization.k8s.io/v1/namespaces/kc-rbac/roles/deployer')).json;
+    expect(role.rules).toEqual([
+      { verbs: ['get', 'list', 'watch', 'create'], apiGroups: [''], resources: ['configmaps'] },
+      { verbs: ['get', 'list', 'watch', 'create'], apiGroups: ['apps'], resources: ['deployments'] },
+    ]);
+    const t = await k('create', 'token', 'runner', '-n', 'kc-rbac');
+    expect(t.code, t.stderr).toBe(0);
+    const kc = join(dir, 'runner');
+    sim.writeKubeconfig(kc, { token: t.stdout.trim() });
+    expect((await kubectl(kc, ['auth', 'can-i', 'create', 'deployments.apps', '-n', 'kc-rbac'])).stdout.trim()).toBe('yes');
+    expect((await kubectl(kc, ['auth', 'can-i', 'delete', 'deployments.apps', '-n', 'kc-rbac'])).stdout.trim()).toBe('no');
+    expect((await kubectl(kc, ['auth', 'can-i', 'list', 'pods', '-n', 'kc-rbac'])).stdout.trim()).toBe('no');
+    const got = await kubectl(kc, ['get', 'configmap', 'settings', '-n', 'kc-rbac', '-o', 'jsonpath={.data.b}']);
+    expect(got.stdout).toBe('two');
+  });
 });

@@ -24,6 +24,7 @@ import type { DeleteOptions } from './deletion.ts';
 import { takeRace } from './faults.ts';
 import { queryBool } from './query.ts';
 import { checkFields } from './fields.ts';
+import { decodeObject, isProtobuf } from './protobuf.ts';
 import { managerOf, parseApplyBody, serverSideApply, trackUpdate } from './apply.ts';
 
 const withStatusSubresource = new Set(['deployments', 'replicasets', 'pods', 'services', 'nodes', 'namespaces']);
@@ -211,6 +212,20 @@ async function apply(ctx: SimContext, r: ResourceInfo, ns: string | undefined, n
   sendJson(res, 200, updateObject(ctx, r, old, merged, { dry, managedFields: merged.metadata.managedFields }));
 }
 
+/** JSON, or the protobuf kubectl's generator commands send for the kinds protobuf.ts decodes (others: 415). */
+async function readCreateBody(req: IncomingMessage): Promise<unknown> {
+  if (!isProtobuf(req.headers['content-type'])) return readJson(req);
+  const buf = await readBody(req);
+  let o: unknown;
+  try {
+    o = decodeObject(buf);
+  } catch (e) {
+    throw errors.badRequest(`unable to decode protobuf body: ${(e as Error).message}`);
+  }
+  if (!o) throw errors.unsupportedMediaType('application/vnd.kubernetes.protobuf');
+  return o;
+}
+
 function warn(res: ServerResponse, warnings: string[]): void {
   if (warnings.length) res.setHeader('Warning', warnings);
 }
@@ -272,7 +287,7 @@ export async function handleCrud(
       return;
     }
     case 'create': {
-      const o = asObject(await readJson(req), r);
+      const o = asObject(await readCreateBody(req), r);
       warn(res, checkFields(r, o, q));
       const created = createObject(ctx, r, ns, o, dry);
       ctx.log(`[SIM] created ${r.plural} ${ns ? ns + '/' : ''}${created.metadata.name}`);
