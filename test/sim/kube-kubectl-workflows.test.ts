@@ -267,7 +267,9 @@ describe.skipIf(!kubectlPath)(`kubectl workflows (${kubectlPath ?? 'not on PATH:
       { verbs: ['get', 'list', 'watch', 'create'], apiGroups: [''], resources: ['configmaps'] },
       { verbs: ['get', 'list', 'watch', 'create'], apiGroups: ['apps'], resources: ['deployments'] },
     ]);
-    const t = await k('create', 'token', 'runner', '-n', 'kc-rbac');
+    const short = await k('create', 'token', 'runner', '-n', 'kc-rbac', '--duration=5m');
+    expect(short.stderr).toContain('spec.expirationSeconds: Invalid value: 300: may not specify a duration less than 10 minutes');
+    const t = await k('create', 'token', 'runner', '-n', 'kc-rbac', '--duration=2h');
     expect(t.code, t.stderr).toBe(0);
     const kc = join(dir, 'runner');
     sim.writeKubeconfig(kc, { token: t.stdout.trim() });

@@ -111,6 +111,17 @@ export function decodeObject(body: Buffer): any | undefined {
       out.roleRef = { apiGroup: ref ? str(ref, 1) ?? '' : '', kind: ref ? str(ref, 2) : undefined, name: ref ? str(ref, 3) : undefined };
       return out;
     }
+    case 'TokenRequest': {
+      // authentication/v1 TokenRequestSpec: audiences 1, boundObjectRef 3, expirationSeconds 4.
+      const spec = msg(obj, 2);
+      out.spec = {};
+      if (spec) {
+        if (strs(spec, 1).length) out.spec.audiences = strs(spec, 1);
+        const exp = spec.get(4)?.[0];
+        if (typeof exp === 'number') out.spec.expirationSeconds = exp;
+      }
+      return out;
+    }
     default:
       return undefined;
   }

@@ -13,7 +13,7 @@ import { decide, groupsOf } from './auth.ts';
 import { rbacRules } from './rbac.ts';
 import { errors } from './status.ts';
 import { readBody, readJson, sendJson } from './http.ts';
-import { decodeReview, isProtobuf } from './protobuf.ts';
+import { decodeObject, decodeReview, isProtobuf } from './protobuf.ts';
 import { nowIso } from './types.ts';
 
 function rulesFor(ctx: SimContext, user: User, ns: string): { resourceRules: any[]; nonResourceRules: any[]; incomplete: boolean } {
@@ -60,7 +60,8 @@ export async function serveReview(ctx: SimContext, user: User, p: ApiPath, req: 
 
 /** POST serviceaccounts/NAME/token: a token for that service account, authorized by RBAC from then on. */
 export async function serveTokenRequest(ctx: SimContext, auth: Authenticator, p: ApiPath, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const body: any = await readJson(req).catch(() => ({}));
+  // kubectl create token sends protobuf.
+  const body: any = isProtobuf(req.headers['content-type']) ? decodeObject(await readBody(req)) : await readJson(req).catch(() => ({}));
   const seconds = Number(body?.spec?.expirationSeconds ?? 3600);
   if (seconds < 600) throw errors.invalid({ ...p.r, kind: 'TokenRequest', group: 'authentication.k8s.io' }, p.name!, [
     { reason: 'FieldValueInvalid', field: 'spec.expirationSeconds', message: `Invalid value: ${seconds}: may not specify a duration less than 10 minutes` }]);
