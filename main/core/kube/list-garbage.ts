@@ -21,6 +21,16 @@ function gcFunction(): (() => void) | null {
 }
 
 let timer: NodeJS.Timeout | null = null;
+let pages = 0;
+
+/**
+ * Called per list page: every PAGES_PER_GC pages one full GC, so that the heap a long list grows
+ * to (and keeps resident) stays near what the caches hold rather than all of the pages' garbage.
+ */
+export function afterListPage(): void {
+  if (++pages % PAGES_PER_GC === 0) gcFunction()?.();
+}
+const PAGES_PER_GC = 8;
 
 /** Asks for one full GC shortly after the last of several lists that end close together. */
 export function releaseListGarbage(delayMs = 500): void {

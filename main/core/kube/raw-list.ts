@@ -7,6 +7,7 @@ import type { RequestOptions } from 'node:https';
 import * as k8s from '@kubernetes/client-node';
 import { Agent, request } from 'undici';
 import { CALL_TIMEOUT_MS, type KubeClient } from './client.ts';
+import { afterListPage } from './list-garbage.ts';
 import type { ListPage } from './list-watch.ts';
 
 export interface RawLister {
@@ -45,6 +46,7 @@ export function rawLister(kube: KubeClient): RawLister {
   };
 
   async function listPage(path: string, page: { limit: number; _continue?: string }): Promise<ListPage> {
+    afterListPage();
     const server = kube.server;
     if (!server) throw new Error('the kubeconfig has no current cluster');
     // The credential is asked for at every page: exec plugins and OIDC tokens expire (client-node caches them until then).
