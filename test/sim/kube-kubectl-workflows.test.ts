@@ -142,12 +142,17 @@ describe.skipIf(!kubectlPath)(`kubectl workflows (${kubectlPath ?? 'not on PATH:
       expect(p.status).toBe(200);
       const out = await eventually(() => f.output(), (o) => o.includes('"/api/tags"'), 10_000);
       expect(out.trim().split('\n').pop()).toMatch(/^\[GIN\] .* \| 200 \|.*\| GET\s+"\/api\/tags"$/);
+      // A pull through the proxy: Ollama's download.go line for its model blob, then the request line.
+      const pull = await raw(sim, '/api/v1/namespaces/model-hosting/services/ollama-service:11434/proxy/api/pull', { method: 'POST', body: { model: 'nomic-embed-text:latest' } });
+      expect(pull.status).toBe(200);
+      const after = await eventually(() => f.output(), (o) => o.includes('"/api/pull"'), 10_000);
+      expect(after).toMatch(/level=INFO source=download\.go:176 msg="downloading [0-9a-f]{12} in \d+ \d+(\.\d)? MB part\(s\)"/);
       expect(f.child.exitCode).toBeNull(); // still following
     } finally {
       f.stop();
     }
     const tail = await k('logs', '-n', 'model-hosting', pods[0].metadata.name, '--tail=1', '--timestamps');
-    expect(tail.stdout).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z \[GIN\] .*"\/api\/tags"\n$/);
+    expect(tail.stdout).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z \[GIN\] .*"\/api\/pull"\n$/);
   });
 
   // kubectl looks for fieldValidation on the kind's PATCH operation in /openapi/v3 (client-go

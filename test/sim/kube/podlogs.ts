@@ -113,3 +113,45 @@ export function ginLine(status: number, ms: number, client: string, method: stri
   const latency = ms < 1 ? `${Math.round(ms * 1000)}µs` : ms < 1000 ? `${ms.toFixed(6).replace(/0+$/, '').replace(/\.$/, '')}ms` : `${(ms / 1000).toFixed(6).replace(/0+$/, '')}s`;
   return `[GIN] ${when} | ${status} | ${latency.padStart(13)} | ${client.padStart(15)} | ${method.padEnd(7)} "${path}"`;
 }
+
+/** Ollama's format.HumanBytes (powers of 1000). */
+export function humanBytes(b: number): string {
+  const units: [number, string][] = [[1e12, 'TB'], [1e9, 'GB'], [1e6, 'MB'], [1e3, 'KB']];
+  const u = units.find(([n]) => b >= n);
+  if (!u) return `${b} B`;
+  const v = b / u[0];
+  if (v >= 10 || v === Math.trunc(v)) return `${Math.trunc(v)} ${u[1]}`;
+  return `${v.toFixed(1)} ${u[1]}`;
+}
+
+/** The line Ollama's server/download.go logs when it starts a blob: its parts are total/16, between 100 MB and 1000 MB. */
+export function downloadLine(digest: string, total: number, t = Date.now()): string {
+  const part = Math.min(1000e6, Math.max(100e6, Math.floor(total / 16)));
+  const parts = Math.max(1, Math.ceil(total / part));
+  const first = Math.min(part, total);
+  return `${stamp(t)} level=INFO source=download.go:176 msg="downloading ${digest.replace(/^sha256:/, '').slice(0, 12)} in ${parts} ${humanBytes(first)} part(s)"`;
+}
+
+/** Watches an /api/pull NDJSON stream passing by and logs each blob's download start, once. */
+export function pullLogger(append: (line: string) => void): (chunk: Buffer) => void {
+  let buf = '';
+  const seen = new Set<string>();
+  return (chunk) => {
+    buf += chunk.toString('utf8');
+    let i: number;
+    while ((i = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, i);
+      buf = buf.slice(i + 1);
+      try {
+        const j = JSON.parse(line);
+        if (typeof j.digest === 'string' && typeof j.total === 'number' && !seen.has(j.digest)) {
+          seen.add(j.digest);
+          // A blob already on disk is reported complete at once and not downloaded.
+          if (!(j.completed >= j.total)) append(downloadLine(j.digest, j.total));
+        }
+      } catch {
+        // not a JSON line
+      }
+    }
+  };
+}

@@ -8,7 +8,7 @@ import type { SimContext } from './context.ts';
 import type { ApiPath } from './paths.ts';
 import { errors } from './status.ts';
 import { backendFor, readyEndpoints } from './backends.ts';
-import { ginLine } from './podlogs.ts';
+import { ginLine, pullLogger } from './podlogs.ts';
 
 const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'authorization', 'host']);
 
@@ -75,7 +75,13 @@ export function serveProxy(ctx: SimContext, p: ApiPath, req: IncomingMessage, re
     for (const [k, v] of Object.entries(up.headers)) if (v !== undefined && !hopByHop.has(k)) out[k] = v;
     res.writeHead(up.statusCode ?? 502, out);
     res.flushHeaders();
-    up.on('data', (chunk: Buffer) => res.write(chunk));
+    // A pull through the proxy: Ollama logs each blob it starts downloading.
+    const pulls = c && ctx.podLogs && /^\/api\/pull\/?$/.test(pathOnly)
+      ? pullLogger((line) => ctx.podLogs!.append(pod.metadata.namespace!, pod.metadata.name!, c.name, line)) : undefined;
+    up.on('data', (chunk: Buffer) => {
+      pulls?.(chunk);
+      res.write(chunk);
+    });
     up.on('end', () => res.end());
     up.on('error', () => res.destroy());
   });
