@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { DeploymentInfo, DeploymentsDelta, GpuStatusResult } from '../../../preload/contract/index.ts';
 import { listDeployments } from '../../../main/core/cluster/deployment-list.ts';
+import { computeGpuInfo } from '../../../main/core/vram/index.ts';
 import type { GpuView } from '../../../main/core/cluster/gpu.ts';
 import { DELTA_EVERY_MS } from '../../../main/core/cluster/live-deployments.ts';
 import { startKubeSim, type KubeSim } from '../../sim/index.ts';
@@ -113,7 +114,15 @@ async function randomChange(next: () => number, n: number, made: string[]): Prom
         namespace: target,
         body: {
           metadata: { name: fresh, labels: { app: fresh } },
-          spec: { replicas: 1, selector: { matchLabels: { app: fresh } }, template: { metadata: { labels: { app: fresh } }, spec: { containers: [{ name: 'c', image: 'vllm/vllm-openai:v0.6.4', env: [{ name: 'MODEL', value: 'qwen2.5:7b' }] }] } } },
+          // Every other one takes a GPU: the GPU figures kept from events must follow too.
+          spec: {
+            replicas: 1,
+            selector: { matchLabels: { app: fresh } },
+            template: {
+              metadata: { labels: { app: fresh } },
+              spec: { containers: [{ name: 'c', image: 'vllm/vllm-openai:v0.6.4', env: [{ name: 'MODEL', value: 'qwen2.5:7b' }], ...(n % 2 ? { resources: { limits: { 'nvidia.com/gpu': '1' } } } : {}) }] },
+            },
+          },
         },
       });
       made.push(`${target}/${fresh}`);
@@ -153,6 +162,20 @@ it('a snapshot plus the deltas folded over it equals a fresh listing after rando
     let n = 0;
     for (const seed of [1, 2, 3]) {
       const next = rng(seed);
+      // Each round also takes a GPU (on the T4 or the H100) and, from the second on, frees the previous round's.
+      const gpuName = `gpu-round-${seed}`;
+      await apps.createNamespacedDeployment({
+        namespace: 'ns-0004',
+        body: {
+          metadata: { name: gpuName },
+          spec: { replicas: 1, selector: { matchLabels: { app: gpuName } }, template: { metadata: { labels: { app: gpuName } }, spec: { containers: [{ name: 'c', image: 'nginx:1.27.3', resources: { limits: { 'nvidia.com/gpu': '1' } } }] } } },
+        },
+      });
+      log.push(`client-node create ${gpuName} (1 GPU)`);
+      if (seed > 1) {
+        await apps.deleteNamespacedDeployment({ name: `gpu-round-${seed - 1}`, namespace: 'ns-0004' });
+        log.push(`client-node delete gpu-round-${seed - 1}`);
+      }
       for (let i = 0; i < 12; i++) log.push(await randomChange(next, n++, made));
       // Settled: the cluster stops changing, then the folded copy must equal a fresh listing.
       await until(`folded view equals a fresh listing (seed ${seed}: ${log.join('; ')})`, async () => {
@@ -160,7 +183,12 @@ it('a snapshot plus the deltas folded over it equals a fresh listing after rando
         const fromScratch = listDeployments((side.gpu as GpuView).caches.deployments.values(), (side.gpu as GpuView).caches.pods.values());
         const folded = sorted([...folder.items.values()]);
         const same = JSON.stringify(folded) === JSON.stringify(sorted(fresh.models)) && JSON.stringify(folded) === JSON.stringify(sorted(fromScratch));
-        return same && fresh.seq === folder.seq;
+        // GPU figures kept from events equal those computed from scratch over the caches.
+        const caches = (side.gpu as GpuView).caches;
+        const gpuNow = (await side.handlers.gpuStatus({})).gpu_info;
+        const gpuScratch = computeGpuInfo({ nodes: caches.nodes.values(), pods: caches.pods.values(), defaultVramGb: side.ctx.settings.get().defaultVramGb, loadedVramBytes: side.ollama.loaded });
+        const sameGpu = JSON.stringify(gpuNow) === JSON.stringify(gpuScratch);
+        return same && sameGpu && fresh.seq === folder.seq;
       }, 20_000);
     }
     console.log(`[TEST] ${log.length} changes (${log.filter((l) => l.startsWith("kubectl")).length} by kubectl), ${folder.applied} deltas folded: ${log.slice(0, 8).join("; ")}`);
