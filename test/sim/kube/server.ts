@@ -66,6 +66,9 @@ export interface KubeSimOptions {
   podTerminationMs?: number;
   /** Claims carry kubernetes.io/pvc-protection and wait for their pods when deleted, as on every real cluster (default off: the product's tests expect a claim gone at once). */
   pvcProtection?: boolean;
+  /** How long events live (default an hour, the API server's --event-ttl) and how many are kept at most (default 5000). */
+  eventTtlMs?: number;
+  maxEvents?: number;
   quiet?: boolean; // no [SIM] logs
   podPullBytesPerSecond?: number; // download speed of each model pod's own Ollama (default 2 GB/s)
 }
@@ -177,6 +180,8 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
   store.quiet = false;
   // After seeding: the seeded objects' events would have expired on a real cluster.
   const events = new EventRecorder(store);
+  if (opts.eventTtlMs !== undefined) events.ttlMs = opts.eventTtlMs;
+  if (opts.maxEvents !== undefined) events.maxEvents = opts.maxEvents;
   kubelet.events = events;
   kubelet.podLogs = podLogs;
   controller.events = events;
