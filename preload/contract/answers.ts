@@ -247,14 +247,17 @@ const restartDeploymentResult = z.object({ success, message: z.string(), namespa
 const ollamaModel = z.looseObject({
   name: z.string(),
   model: z.string().optional(),
+  // Loose too: Ollama adds fields to details over versions (context_length, embedding_length...).
   details: z
-    .object({
+    .looseObject({
       parent_model: z.string().optional(),
       format: z.string().optional(),
       family: z.string().optional(),
       families: z.array(z.string()).nullable().optional(),
       parameter_size: z.string().optional(),
       quantization_level: z.string().optional(),
+      context_length: int().optional(),
+      embedding_length: int().optional(),
     })
     .optional(),
   size: int(),

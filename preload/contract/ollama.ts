@@ -10,7 +10,8 @@ export interface OllamaModel {
   [ollamaField: string]: unknown;
   name: string;
   model?: string;
-  details?: { parent_model?: string; format?: string; family?: string; families?: string[] | null; parameter_size?: string; quantization_level?: string };
+  /** As Ollama gives it (newer versions add context_length and embedding_length, and may add more). */
+  details?: { [field: string]: unknown; parent_model?: string; format?: string; family?: string; families?: string[] | null; parameter_size?: string; quantization_level?: string; context_length?: number; embedding_length?: number };
   size: number;
   size_gb: number;
   digest: string;
