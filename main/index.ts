@@ -30,6 +30,11 @@ const PRELOAD = join(OUT, 'preload', 'index.cjs');
 let quitting = false;
 let win: BrowserWindow | null = null;
 
+// V8's young generation otherwise grows to 64 MB semi-spaces while the caches list a large
+// cluster and stays resident (measured for serve, which sets the same flag); before ready, as
+// Electron requires for js-flags.
+app.commandLine.appendSwitch('js-flags', '--max-semi-space-size=8');
+
 // A separate settings and state folder (the demo uses one, so that it never touches the
 // operator's own settings or usage journal); must be set before anything reads userData.
 // app.setPath throws for a folder that does not exist yet.
