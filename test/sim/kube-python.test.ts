@@ -23,7 +23,7 @@ async function scenario(script: string, env: Record<string, string> = {}) {
 describe.skipIf(!available)('python3-kubernetes against the simulator', () => {
   beforeAll(async () => {
     ollama = await startOllamaSim({});
-    sim = await startKubeSim({ readyDelayMs: 100, quiet: true, ollamaUrl: ollama.url });
+    sim = await startKubeSim({ readyDelayMs: 100, quiet: true, ollamaUrl: ollama.url, crashBackoffMs: 300 });
     dir = mkdtempSync(join(tmpdir(), 'kube-sim-python-'));
     kubeconfig = join(dir, 'kubeconfig');
     sim.writeKubeconfig(kubeconfig);
@@ -131,5 +131,11 @@ describe.skipIf(!available)('python3-kubernetes against the simulator', () => {
     } finally {
       await prot.close();
     }
+  });
+
+  // pkg/kubelet/kuberuntime (CrashLoopBackOff, lastState, the BackOff event) and GetContainerLogs (previous).
+  test('a crashing container: restarts, CrashLoopBackOff, BackOff event, logs of this run and the previous one', async () => {
+    const rep = await scenario('crashloop.py');
+    expect(rep.restarts).toBeGreaterThanOrEqual(2);
   });
 });

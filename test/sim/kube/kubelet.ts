@@ -14,6 +14,7 @@ import type { Scheduler } from './scheduler.ts';
 import { storeOrFinish } from './deletion.ts';
 import type { EventRecorder } from './events.ts';
 import type { PodLogs } from './podlogs.ts';
+import type { CrashLoops } from './crashloop.ts';
 import { containerStartEvents, failedSchedulingEvent, killingEvents, scheduledEvent } from './kubelet-events.ts';
 
 export interface KubeletOptions {
@@ -62,6 +63,7 @@ export class Kubelet {
   /** Where the scheduler's and kubelet's events go, and the containers' output. */
   events: EventRecorder | undefined;
   podLogs: PodLogs | undefined;
+  crashLoops: CrashLoops | undefined;
 
   constructor(store: Store, scheduler: Scheduler, opts: KubeletOptions, log: (m: string) => void) {
     this.store = store;
@@ -80,6 +82,7 @@ export class Kubelet {
     const key = keyOf(e.obj.metadata.namespace, e.obj.metadata.name!);
     if (e.type === 'DELETED') {
       this.podLogs?.drop(e.obj.metadata.namespace!, e.obj.metadata.name!);
+      this.crashLoops?.drop(e.obj.metadata.namespace!, e.obj.metadata.name!);
       clearTimeout(this.timers.get(key));
       this.timers.delete(key);
       clearTimeout(this.stopping.get(key));
@@ -221,6 +224,7 @@ export class Kubelet {
       const stored = this.store.update(pods, pod);
       containerStartEvents(this.events, stored, (image) => this.isUnpullable(image));
       for (const c of stored.spec?.containers ?? []) if (!this.isUnpullable(String(c.image))) this.podLogs?.started(stored, c);
+      this.crashLoops?.started(stored);
       const waiting = pod.status.containerStatuses?.find((s: any) => s.state?.waiting)?.state.waiting.reason;
       this.log(`[SIM] pod ${key} ${waiting ? `waiting: ${waiting}` : `running on ${pod.spec.nodeName}`}`);
     }, this.opts.readyDelayMs);

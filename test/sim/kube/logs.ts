@@ -46,17 +46,22 @@ export function servePodLog(ctx: SimContext, pod: KObj, q: URLSearchParams, req:
     throw errors.invalid({ kind: 'PodLogOptions', group: '' } as any, '', [{ reason: 'FieldValueForbidden', field: '', message: 'Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified' }]);
   if (!pod.spec?.nodeName) throw errors.badRequest(`pod ${name} does not have a host assigned`);
   const status = (pod.status?.containerStatuses ?? []).find((s: any) => s.name === container);
-  if (queryBool(q, 'previous')) throw errors.badRequest(`previous terminated container "${container}" in pod "${name}" not found`);
+  const logs = ctx.podLogs!;
+  const latest = logs.instance(ns, name, container);
+  const previous = queryBool(q, 'previous');
+  if (previous && !(latest > 0 && status?.lastState?.terminated))
+    throw errors.badRequest(`previous terminated container "${container}" in pod "${name}" not found`);
   const waiting = status?.state?.waiting;
-  if (!status || waiting) {
+  // A container waiting to restart (CrashLoopBackOff) shows its last run's output.
+  if (!status || (waiting && !status.lastState?.terminated)) {
     const why = waiting?.reason === 'ImagePullBackOff' || waiting?.reason === 'ErrImagePull' ? 'trying and failing to pull image' : (waiting?.reason ?? 'ContainerCreating');
     throw errors.badRequest(`container "${container}" in pod "${name}" is waiting to start: ${why}`);
   }
-  const logs = ctx.podLogs!;
   logs.ensureStarted(pod, spec);
+  const instance = previous ? latest - 1 : latest;
   const stamps = queryBool(q, 'timestamps');
   const from = sinceSeconds !== undefined ? Date.now() - sinceSeconds * 1000 : sinceTime ? Date.parse(sinceTime) : -Infinity;
-  let lines = logs.get(ns, name, container).filter((l) => l.t >= from);
+  let lines = logs.get(ns, name, container, instance).filter((l) => l.t >= from);
   if (tail !== undefined) lines = tail === 0 ? [] : lines.slice(-tail);
   let budget = limitBytes ?? Infinity;
   const render = (l: LogLine) => (stamps ? `${rfc3339Nano(l.t)} ` : '') + l.text + '\n';
@@ -69,7 +74,7 @@ export function servePodLog(ctx: SimContext, pod: KObj, q: URLSearchParams, req:
   };
   res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' });
   for (const l of lines) if (!write(render(l))) return void res.end();
-  const follow = queryBool(q, 'follow') && !status.state?.terminated;
+  const follow = queryBool(q, 'follow') && !previous && Boolean(status.state?.running);
   if (!follow) return void res.end();
   res.flushHeaders();
   const stop = logs.follow(ns, name, container, (l) => {

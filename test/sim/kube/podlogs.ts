@@ -6,8 +6,8 @@ import type { KObj } from './types.ts';
 
 export interface LogLine { t: number; text: string }
 
-function key(ns: string, pod: string, container: string): string {
-  return `${ns}/${pod}/${container}`;
+function key(ns: string, pod: string, container: string, instance = 0): string {
+  return `${ns}/${pod}/${container}#${instance}`;
 }
 
 function stamp(t: number): string {
@@ -18,9 +18,26 @@ function stamp(t: number): string {
 export class PodLogs {
   private lines = new Map<string, LogLine[]>();
   private followers = new Map<string, Set<{ line: (l: LogLine) => void; end: () => void }>>();
+  /** The latest run (instance) of each container: a restarted container writes a new log. */
+  private latest = new Map<string, number>();
+
+  /** The latest instance of a container (0 until it restarts). */
+  instance(ns: string, pod: string, container: string): number {
+    return this.latest.get(`${ns}/${pod}/${container}`) ?? 0;
+  }
+
+  /** A new run of the container: followers of the last one end (its process exited). */
+  private newInstance(ns: string, pod: string, container: string, instance: number): void {
+    const prev = this.instance(ns, pod, container);
+    if (instance === prev) return;
+    this.latest.set(`${ns}/${pod}/${container}`, instance);
+    const k = key(ns, pod, container, prev);
+    for (const f of this.followers.get(k) ?? []) f.end();
+    this.followers.delete(k);
+  }
 
   append(ns: string, pod: string, container: string, text: string, t = Date.now()): void {
-    const k = key(ns, pod, container);
+    const k = key(ns, pod, container, this.instance(ns, pod, container));
     let a = this.lines.get(k);
     if (!a) this.lines.set(k, (a = []));
     const l = { t, text };
@@ -29,12 +46,12 @@ export class PodLogs {
     for (const f of this.followers.get(k) ?? []) f.line(l);
   }
 
-  get(ns: string, pod: string, container: string): LogLine[] {
-    return this.lines.get(key(ns, pod, container)) ?? [];
+  get(ns: string, pod: string, container: string, instance = this.instance(ns, pod, container)): LogLine[] {
+    return this.lines.get(key(ns, pod, container, instance)) ?? [];
   }
 
   follow(ns: string, pod: string, container: string, line: (l: LogLine) => void, end: () => void): () => void {
-    const k = key(ns, pod, container);
+    const k = key(ns, pod, container, this.instance(ns, pod, container));
     let s = this.followers.get(k);
     if (!s) this.followers.set(k, (s = new Set()));
     const f = { line, end };
@@ -46,6 +63,7 @@ export class PodLogs {
   drop(ns: string, pod: string): void {
     const prefix = `${ns}/${pod}/`;
     for (const k of [...this.lines.keys()]) if (k.startsWith(prefix)) this.lines.delete(k);
+    for (const k of [...this.latest.keys()]) if (k.startsWith(prefix)) this.latest.delete(k);
     for (const [k, s] of [...this.followers]) {
       if (!k.startsWith(prefix)) continue;
       for (const f of s) f.end();
@@ -61,10 +79,11 @@ export class PodLogs {
   }
 
   /** What a container prints as it starts: Ollama's start-up lines (server/routes.go, gpu discovery) or a generic line. */
-  started(pod: KObj, c: { name: string; image: string }, t = Date.now()): void {
+  started(pod: KObj, c: { name: string; image: string }, t = Date.now(), instance = 0): void {
     const ns = pod.metadata.namespace!;
     const name = pod.metadata.name!;
     const image = String(c.image ?? '');
+    this.newInstance(ns, name, c.name, instance);
     if (/(^|\/)ollama(:|@|$)/.test(image)) {
       const version = /:(\d[\w.-]*)$/.exec(image)?.[1] ?? '0.12.6';
       const env = Object.fromEntries(((pod.spec?.containers ?? []).find((x: any) => x.name === c.name)?.env ?? []) // eslint-disable-line @typescript-eslint/no-explicit-any

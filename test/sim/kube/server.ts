@@ -25,6 +25,7 @@ import { ServiceAccountsController } from './serviceaccounts.ts';
 import { serveReview, serveTokenRequest } from './reviews.ts';
 import { EventRecorder } from './events.ts';
 import { PodLogs } from './podlogs.ts';
+import { CrashLoops } from './crashloop.ts';
 import { seedCluster } from './seed.ts';
 import { Authenticator, authorize, CERT_ADMIN_GROUP, CERT_VIEWER_GROUP } from './auth.ts';
 import type { User } from './auth.ts';
@@ -68,6 +69,10 @@ export interface KubeSimOptions {
   pvcProtection?: boolean;
   /** How long events live (default an hour, the API server's --event-ttl) and how many are kept at most (default 5000). */
   eventTtlMs?: number;
+  /** Images whose containers exit 1 after crashAfterMs (default readyDelayMs) and are restarted after crashBackoffMs (default 500): CrashLoopBackOff. */
+  crashingImages?: string[];
+  crashAfterMs?: number;
+  crashBackoffMs?: number;
   maxEvents?: number;
   quiet?: boolean; // no [SIM] logs
   podPullBytesPerSecond?: number; // download speed of each model pod's own Ollama (default 2 GB/s)
@@ -184,6 +189,10 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
   if (opts.maxEvents !== undefined) events.maxEvents = opts.maxEvents;
   kubelet.events = events;
   kubelet.podLogs = podLogs;
+  const crashLoops = new CrashLoops(store, { runMs: opts.crashAfterMs ?? opts.readyDelayMs ?? 300, backoffMs: opts.crashBackoffMs ?? 500, images: opts.crashingImages ?? [] });
+  crashLoops.events = events;
+  crashLoops.podLogs = podLogs;
+  kubelet.crashLoops = crashLoops;
   controller.events = events;
 
   let port = opts.port ?? 0;
@@ -350,6 +359,7 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
       storage.close();
       serviceAccounts.close();
       events.close();
+      crashLoops.close();
       await podOllamas.close();
     },
   };
