@@ -7,8 +7,7 @@ import type { EventBus } from '../events.ts';
 import type { ClusterCaches } from '../kube/caches.ts';
 import type { CacheChange } from '../kube/list-watch.ts';
 import type { NodeLite, PodLite } from '../kube/objects.ts';
-import { computeGpuInfo, holdsGpu } from '../vram/allocation.ts';
-import { bytesToGb, round2 } from '../vram/units.ts';
+import { computeGpuInfo, holdsGpu, summarizeNodes } from '../vram/allocation.ts';
 
 /** At most one gpuStatusChanged per this long. */
 export const GPU_PUSH_EVERY_MS = 1_000;
@@ -90,21 +89,8 @@ export class LiveGpu {
     if (this.#info && this.#infoLoaded === loadedVramBytes && this.#defaultVramGb === defaultVramGb && !this.#reset && !this.#dirty.size) return this.#info;
     this.#update(defaultVramGb);
     const nodes = (this.#sortedNodes ??= [...this.#perNode.values()].filter((n): n is GpuNode => n !== null).sort((a, b) => a.name.localeCompare(b.name)));
-    // Summed in the same order and rounded as computeGpuInfo does (allocation.ts): the same figures.
-    const total = sum(nodes.map((n) => n.total_vram_gb));
-    const allocated = sum(nodes.map((n) => n.allocated_vram_gb));
-    const loaded = loadedVramBytes;
-    this.#info = {
-      total_vram_gb: round2(total),
-      allocated_vram_gb: round2(allocated),
-      available_vram_gb: round2(Math.max(0, total - allocated)),
-      utilization_percent: total > 0 ? Math.round((allocated / total) * 1000) / 10 : 0,
-      gpu_count: sum(nodes.flatMap((n) => n.groups.map((g) => g.physical_gpus))),
-      used_vram_gb: loaded === null ? null : round2(bytesToGb(loaded)),
-      used_source: loaded === null ? 'unavailable' : 'ollama-ps',
-      largest_free_gpu_gb: round2(Math.max(0, ...nodes.map((n) => n.largest_free_unit_gb))),
-      nodes,
-    };
+    // The same summary as computeGpuInfo (allocation.ts): the same figures.
+    this.#info = summarizeNodes(nodes, loadedVramBytes);
     this.#infoLoaded = loadedVramBytes;
     return this.#info;
   }
@@ -187,7 +173,6 @@ export function pushGpuStatus(live: LiveGpu, ready: () => boolean, status: () =>
   };
 }
 
-const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 const byCaches = new WeakMap<ClusterCaches, LiveGpu>();
 

@@ -9,6 +9,7 @@ import { Agent, request } from 'undici';
 import { CALL_TIMEOUT_MS, type KubeClient } from './client.ts';
 import { afterListPage } from './list-garbage.ts';
 import type { ListPage } from './list-watch.ts';
+import { authHeaders } from './auth-headers.ts';
 
 export interface RawLister {
   list(path: string, page: { limit: number; _continue?: string }): Promise<ListPage>;
@@ -64,14 +65,6 @@ export function rawLister(kube: KubeClient): RawLister {
     const body = JSON.parse(text) as { items?: unknown[]; metadata?: { resourceVersion?: string; continue?: string } };
     return { items: body.items ?? [], metadata: { resourceVersion: body.metadata?.resourceVersion ?? '', _continue: body.metadata?.continue ?? '' } };
   }
-}
-
-function authHeaders(opts: RequestOptions): Record<string, string> {
-  const out: Record<string, string> = {};
-  const h = (opts.headers ?? {}) as Record<string, unknown>;
-  for (const [k, v] of Object.entries(h)) if (typeof v === 'string') out[k] = v;
-  if (opts.auth) out.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
-  return out;
 }
 
 function flatHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {

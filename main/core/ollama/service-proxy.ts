@@ -4,6 +4,7 @@ import type { RequestOptions } from 'node:https';
 import type { KubeClient } from '../kube/client.ts';
 import { OLLAMA_PORT } from '../ollama-port.ts';
 import { keepAliveAgent, type OllamaRoute } from './route.ts';
+import { authHeaders } from '../kube/auth-headers.ts';
 
 export const OLLAMA_SERVICE = 'ollama-service';
 
@@ -46,10 +47,3 @@ async function httpsOptions(kube: KubeClient): Promise<RequestOptions> {
   return opts;
 }
 
-function authHeaders(opts: RequestOptions): Record<string, string> {
-  const out: Record<string, string> = {};
-  const h = (opts.headers ?? {}) as Record<string, unknown>;
-  for (const [k, v] of Object.entries(h)) if (typeof v === 'string') out[k] = v;
-  if (opts.auth) out.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
-  return out;
-}

@@ -73,10 +73,13 @@ export function computeGpuInfo(input: GpuStatusInput): GpuInfo {
     });
   }
   nodes.sort((a, b) => a.name.localeCompare(b.name));
+  return summarizeNodes(nodes, input.loadedVramBytes);
+}
 
+/** The cluster's figures from its GPU nodes (sorted by name) and Ollama's loaded bytes (null: unknown). */
+export function summarizeNodes(nodes: GpuNode[], loaded: number | null): GpuInfo {
   const total = sum(nodes.map((n) => n.total_vram_gb));
   const allocated = sum(nodes.map((n) => n.allocated_vram_gb));
-  const loaded = input.loadedVramBytes;
   return {
     total_vram_gb: round2(total),
     allocated_vram_gb: round2(allocated),
