@@ -54,7 +54,9 @@ export async function deleteDeployment(ctx: CoreContext, input: ParsedInput<'del
       }
     }
   }
-  const parts = [serviceDeleted ? 'its Service' : '', claimDeleted ? `its claim ${claimDeleted} (with the models pulled into it)` : ''].filter(Boolean);
+  // A claim a pod still uses is only marked for deletion (StorageObjectInUseProtection): it goes
+  // with the models in it once the deployment's pods are gone, which is moments after this.
+  const parts = [serviceDeleted ? 'its Service' : '', claimDeleted ? `its claim ${claimDeleted} (with the models pulled into it, once its pods are gone)` : ''].filter(Boolean);
   const kept = claimKept ? `; claim ${claimKept} kept with its models` : '';
   ctx.log.info('DEPLOY', `deleted ${namespace}/${name}${parts.length ? ` with ${parts.join(' and ')}` : ''}${kept}`);
   const result: DeleteDeploymentResult = { success: true, message: `Deployment ${namespace}/${name} deleted${parts.length ? ` with ${parts.join(' and ')}` : ''}${kept}`, deployment_name: name, namespace };

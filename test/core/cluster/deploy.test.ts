@@ -235,9 +235,14 @@ describe('deploy', () => {
     expect(err.status).toBeGreaterThanOrEqual(500);
     expect(err.details.left_behind).toEqual(['deployment model-hosting/stuck']);
     expect(err.message).toMatch(/the rollback could not delete deployment model-hosting\/stuck: it is left behind, remove it with: kubectl delete deployment -n model-hosting stuck/);
-    // Three tries each; the claim it had made was removed.
+    // Three tries each; the claim it had made is deleted, which on a real cluster waits (Terminating)
+    // for the pod of the deployment left behind that still uses it.
     expect(sim.requestFaults.failed.filter((f) => f === 'delete deployments model-hosting/stuck')).toHaveLength(3);
-    await expect(side.ctx.kube.core.readNamespacedPersistentVolumeClaim({ name: 'stuck-models', namespace: 'model-hosting' })).rejects.toMatchObject({ code: 404 });
+    const claim = await side.ctx.kube.core.readNamespacedPersistentVolumeClaim({ name: 'stuck-models', namespace: 'model-hosting' }).then(
+      (c) => (c.metadata?.deletionTimestamp ? 'terminating' : 'kept'),
+      (e: { code?: number }) => (e.code === 404 ? 'gone' : 'error'),
+    );
+    expect(['terminating', 'gone']).toContain(claim);
     expect(side.log.lines.some((l) => l.startsWith('[DEPLOY]') && l.includes('rollback incomplete: left behind deployment model-hosting/stuck'))).toBe(true);
     await side.ctx.kube.apps.readNamespacedDeployment({ name: 'stuck', namespace: 'model-hosting' });
 
@@ -276,7 +281,15 @@ describe('deleteDeployment', () => {
     expect(r).toMatchObject({ success: true, deployment_name: 'llama-small', namespace: 'model-hosting', claim_deleted: 'model-hosting/llama-small-models' });
     // The answer says the claim (and the models in it) went too.
     expect(r.message).toContain('its claim model-hosting/llama-small-models');
-    await expect(side.ctx.kube.core.readNamespacedPersistentVolumeClaim({ name: 'llama-small-models', namespace: 'model-hosting' })).rejects.toMatchObject({ code: 404 });
+    // As on a real cluster, the claim stays (Terminating) while the pods that use it terminate, then goes.
+    await until('the claim gone once its pods are', async () => {
+      try {
+        await side.ctx.kube.core.readNamespacedPersistentVolumeClaim({ name: 'llama-small-models', namespace: 'model-hosting' });
+        return false;
+      } catch (err) {
+        return (err as { code?: number }).code === 404;
+      }
+    });
     await expect(side.ctx.kube.core.readNamespacedService({ name: 'llama-small', namespace: 'model-hosting' })).rejects.toMatchObject({ code: 404 });
     await until('llama-small gone', async () => {
       try {

@@ -155,7 +155,7 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
   const controller = new DeploymentController(store, kubelet, log);
   const gc = new GarbageCollector(store, log);
   const endpointsController = new EndpointsController(store);
-  const storage = new StorageController(store, log, { pvcProtection: opts.pvcProtection ?? false });
+  const storage = new StorageController(store, log, { pvcProtection: opts.pvcProtection ?? true });
   const serviceAccounts = new ServiceAccountsController(store);
   const podOllamas = new PodOllamas(store, opts.podPullBytesPerSecond ? { pullBytesPerSecond: opts.podPullBytesPerSecond } : {}, log);
   kubelet.startHook = (pod) => podOllamas.onStart(pod);
