@@ -31,11 +31,40 @@ export interface RankingResult {
   clients?: ClientUsage[];
 }
 
+/** One model's counts over the window, a number per bucket (zeros included). */
+export interface UsageSeries {
+  model: string;
+  counts: number[];
+  total: number;
+}
+
+export interface UsageHistoryResult {
+  success: true;
+  bucket: 'hour' | 'day';
+  /** Bucket starts (ISO 8601, UTC), oldest first: the last 336 hours (14 days) or the last 180 days. */
+  times: string[];
+  /** Most used first; the models beyond the most used 30 are summed under `other_models`, last. */
+  series: UsageSeries[];
+  /** Increments accepted here but not yet in the ConfigMap (counted in the series). */
+  pending: number;
+  /** The name the series of the less used models goes by. */
+  other_models: string;
+}
+
 export const usageOperations = {
   usageRanking: op<RankingResult>()({
     input: empty,
     rest: { method: 'GET', path: '/api/usage/ranking' },
     summary: 'Models by use, most used first',
+  }),
+  /** `bucket`: hour (default) or day; `model`: only that model's series (the name as counted). */
+  usageHistory: op<UsageHistoryResult>()({
+    input: z.object({
+      bucket: z.enum(['hour', 'day'], { error: 'must be hour or day' }).optional(),
+      model: usageModelName.optional(),
+    }),
+    rest: { method: 'GET', path: '/api/usage/history' },
+    summary: 'Counts per model over time, by UTC hour (last 14 days) or day (last 180 days)',
   }),
   /** `model`: the name as counted (Ollama names canonicalised); `count`: its count now, this increment included. */
   trackUsage: op<{ success: true; model: string; count: number; message: string }>()({

@@ -13,7 +13,17 @@
 //                      "prompt_tokens": 78, "completion_tokens": 700}}   the same per client
 //                                                  (User-Agent), at most MAX_CLIENTS of them
 //
-// tokens.json and clients.json are written only once they hold something, so a document
+// data["history.json"] {"llama3.1:8b": {"h": {"2026-12-01T10": 4}, "d": {"2026-12-01": 9}}}
+//                                                  counts per UTC hour (last HISTORY_HOURS) and
+//                                                  per UTC day (last HISTORY_DAYS), by the time
+//                                                  each increment was accepted (its journal t);
+//                                                  older buckets are dropped at each write. Only
+//                                                  the MAX_HISTORY_MODELS most used models keep a
+//                                                  series of their own, the rest are summed under
+//                                                  OTHER_MODELS, so the key stays under ~400 KB
+//                                                  (31 series x 516 buckets x ~22 bytes at most).
+//
+// tokens.json, clients.json and history.json are written only once they hold something, so a document
 // without them reads (and is written) exactly as before; they change in the same update as
 // the counts, from the same journal entries, so they are exactly-once too.
 //
@@ -37,8 +47,16 @@ export interface UsageDoc {
   tokens?: Record<string, TokenCounts>;
   /** Present once some use named its client. */
   clients?: Record<string, ClientCounts>;
+  /** Present once some use was counted with its time. */
+  history?: Record<string, ModelHistory>;
   /** The ConfigMap's resourceVersion this was read at (not stored in it): an older view never replaces a newer one. */
   rv?: string;
+}
+
+/** One model's counts per bucket: "h" keyed by UTC hour ("2026-12-01T10"), "d" by UTC day ("2026-12-01"). */
+export interface ModelHistory {
+  h: Record<string, number>;
+  d: Record<string, number>;
 }
 
 /** Whether `a` is a later resourceVersion than `b` (both as the API server writes them: integers). */
@@ -60,7 +78,17 @@ export const APPLIED_KEY = 'applied.json';
 export const RESET_KEY = 'reset_at';
 export const TOKENS_KEY = 'tokens.json';
 export const CLIENTS_KEY = 'clients.json';
-const OWN_KEYS = new Set([APPLIED_KEY, RESET_KEY, TOKENS_KEY, CLIENTS_KEY]);
+export const HISTORY_KEY = 'history.json';
+const OWN_KEYS = new Set([APPLIED_KEY, RESET_KEY, TOKENS_KEY, CLIENTS_KEY, HISTORY_KEY]);
+/** Hourly buckets kept: 14 days. */
+export const HISTORY_HOURS = 14 * 24;
+/** Daily buckets kept: 180 days. */
+export const HISTORY_DAYS = 180;
+/** Models with a series of their own in history.json; the others are summed under OTHER_MODELS. */
+export const MAX_HISTORY_MODELS = 30;
+export const OTHER_MODELS = '(other models)';
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 /** A ConfigMap holds at most 1 MiB: clients beyond this many are counted together. */
 export const MAX_CLIENTS = 200;
 export const OTHER_CLIENTS = '(other clients)';
@@ -73,9 +101,35 @@ export function clientName(userAgent: string | undefined): string {
   return clean.length > MAX_CLIENT_LENGTH ? `${clean.slice(0, MAX_CLIENT_LENGTH - 1)}…` : clean;
 }
 
-/** Adds one use of `model` (with its tokens and client, when known) to the document. */
-export function applyUse(doc: UsageDoc, model: string, use: UseDetails = {}): void {
+/** The UTC hour bucket of a time: "2026-12-01T10". */
+export function hourKey(t: number): string {
+  return new Date(Math.floor(t / HOUR_MS) * HOUR_MS).toISOString().slice(0, 13);
+}
+
+/** The UTC day bucket of a time: "2026-12-01". */
+export function dayKey(t: number): string {
+  return new Date(Math.floor(t / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** The start (ms) of a bucket key, NaN when it is not one. */
+export function bucketStart(key: string): number {
+  if (/^\d{4}-\d\d-\d\dT\d\d$/.test(key)) return Date.parse(`${key}:00:00Z`);
+  if (/^\d{4}-\d\d-\d\d$/.test(key)) return Date.parse(`${key}T00:00:00Z`);
+  return Number.NaN;
+}
+
+/**
+ * Adds one use of `model` (with its tokens and client, when known) to the document; with
+ * `at` (when the increment was accepted), to its hour and day buckets too.
+ */
+export function applyUse(doc: UsageDoc, model: string, use: UseDetails = {}, at?: number): void {
   bump(doc.counts, model);
+  if (at !== undefined && Number.isFinite(at)) {
+    doc.history ??= Object.create(null) as Record<string, ModelHistory>;
+    const h = Object.hasOwn(doc.history, model) ? doc.history[model]! : (doc.history[model] = { h: countMap(), d: countMap() });
+    bump(h.h, hourKey(at));
+    bump(h.d, dayKey(at));
+  }
   const pt = tokenCount(use.prompt_tokens);
   const ct = tokenCount(use.completion_tokens);
   if (use.prompt_tokens !== undefined || use.completion_tokens !== undefined) {
@@ -136,7 +190,58 @@ export function decodeDoc(data: Record<string, string> | undefined | null): Usag
   if (tokens) doc.tokens = tokens as unknown as Record<string, TokenCounts>;
   const clients = recordMap(parseJson(data[CLIENTS_KEY]), ['requests', 'prompt_tokens', 'completion_tokens']);
   if (clients) doc.clients = clients as unknown as Record<string, ClientCounts>;
+  const history = historyMap(parseJson(data[HISTORY_KEY]));
+  if (history) doc.history = history;
   return doc;
+}
+
+/** {model: {h: {hour: n}, d: {day: n}}}, keeping only well-formed buckets; null when absent. */
+function historyMap(value: unknown): Record<string, ModelHistory> | null {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return null;
+  const out = Object.create(null) as Record<string, ModelHistory>;
+  for (const [model, v] of Object.entries(value)) {
+    if (!v || typeof v !== 'object' || Array.isArray(v)) continue;
+    const pick = (m: unknown, re: RegExp) => {
+      const n = numberMap(m);
+      for (const k of Object.keys(n)) if (!re.test(k)) delete n[k];
+      return n;
+    };
+    out[model] = { h: pick((v as ModelHistory).h, /^\d{4}-\d\d-\d\dT\d\d$/), d: pick((v as ModelHistory).d, /^\d{4}-\d\d-\d\d$/) };
+  }
+  return out;
+}
+
+/**
+ * The history as it is written at `now`: buckets older than the windows dropped, and models
+ * beyond the MAX_HISTORY_MODELS most used (by their count in `counts`, then by their history
+ * total) summed under OTHER_MODELS, so the ConfigMap stays well below its 1 MiB limit.
+ */
+export function trimHistory(history: Record<string, ModelHistory>, counts: Record<string, number>, now: number): Record<string, ModelHistory> {
+  const firstHour = Math.floor(now / HOUR_MS) * HOUR_MS - (HISTORY_HOURS - 1) * HOUR_MS;
+  const firstDay = Math.floor(now / DAY_MS) * DAY_MS - (HISTORY_DAYS - 1) * DAY_MS;
+  const keep = (m: Record<string, number>, first: number) => {
+    const out = countMap();
+    for (const [k, n] of Object.entries(m)) if (n > 0 && bucketStart(k) >= first) out[k] = n;
+    return out;
+  };
+  const sum = (h: ModelHistory) => Object.values(h.d).reduce((a, b) => a + b, 0);
+  const trimmed = Object.entries(history)
+    .map(([model, h]) => [model, { h: keep(h.h, firstHour), d: keep(h.d, firstDay) }] as const)
+    .filter(([, h]) => Object.keys(h.h).length || Object.keys(h.d).length);
+  const named = trimmed.filter(([m]) => m !== OTHER_MODELS);
+  named.sort(([a, x], [b, y]) => countOf(counts, b) - countOf(counts, a) || sum(y) - sum(x) || a.localeCompare(b));
+  const out = Object.create(null) as Record<string, ModelHistory>;
+  for (const [model, h] of named.slice(0, MAX_HISTORY_MODELS)) out[model] = h;
+  const rest = [...named.slice(MAX_HISTORY_MODELS), ...trimmed.filter(([m]) => m === OTHER_MODELS)];
+  if (rest.length) {
+    const other: ModelHistory = { h: countMap(), d: countMap() };
+    for (const [, h] of rest) {
+      for (const [k, n] of Object.entries(h.h)) bump(other.h, k, n);
+      for (const [k, n] of Object.entries(h.d)) bump(other.d, k, n);
+    }
+    out[OTHER_MODELS] = other;
+  }
+  return out;
 }
 
 /** {name: {field: n}} with every field a non-negative integer (missing or bad ones read as 0); null when absent. */
@@ -150,7 +255,7 @@ function recordMap(value: unknown, fields: string[]): Record<string, Record<stri
   return out;
 }
 
-export function encodeDoc(doc: UsageDoc): Record<string, string> {
+export function encodeDoc(doc: UsageDoc, now = Date.now()): Record<string, string> {
   const counts = Object.fromEntries(Object.entries(doc.counts).filter(([, n]) => n > 0).sort(([a], [b]) => a.localeCompare(b)));
   const out: Record<string, string> = {
     [COUNTS_KEY]: JSON.stringify(counts),
@@ -159,6 +264,11 @@ export function encodeDoc(doc: UsageDoc): Record<string, string> {
   };
   if (doc.tokens && Object.keys(doc.tokens).length) out[TOKENS_KEY] = JSON.stringify(sorted(doc.tokens));
   if (doc.clients && Object.keys(doc.clients).length) out[CLIENTS_KEY] = JSON.stringify(sorted(doc.clients));
+  if (doc.history) {
+    const history = trimHistory(doc.history, doc.counts, now);
+    const entries = Object.entries(history).map(([m, h]) => [m, { h: sorted(h.h), d: sorted(h.d) }] as const);
+    if (entries.length) out[HISTORY_KEY] = JSON.stringify(Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b))));
+  }
   return out;
 }
 

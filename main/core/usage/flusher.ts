@@ -73,7 +73,9 @@ export class UsageFlusher {
         for (const e of fresh) {
           if (e.t <= doc.resetAt) dropped++;
           else {
-            applyUse(doc, e.model, useOf(e));
+            // Bucketed by when the increment was accepted, not by this write: a replay after an
+            // outage lands in the hours the uses happened.
+            applyUse(doc, e.model, useOf(e), e.t);
             counted++;
           }
         }

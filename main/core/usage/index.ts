@@ -16,6 +16,7 @@ import { applyUse, countMap, countOf, laterVersion, totalOf, type UseDetails, ty
 import { canonicalModelName } from '../vram/model-name.ts';
 import { UsageFlusher } from './flusher.ts';
 import { UsageJournal, useOf } from './journal.ts';
+import { historySeries } from './history.ts';
 import { rank } from './ranking.ts';
 import { claimSlot, journalRoot } from './slot.ts';
 import { watchUsage } from './watch.ts';
@@ -35,7 +36,7 @@ export interface UsageSideOptions {
 }
 
 export interface UsageSide {
-  handlers: Pick<Handlers, 'usageRanking' | 'trackUsage' | 'resetUsage'>;
+  handlers: Pick<Handlers, 'usageRanking' | 'usageHistory' | 'trackUsage' | 'resetUsage'>;
   /** Counts one use (with its tokens and client, when known); answers the name as counted. */
   track(model: string, use?: UseDetails): Promise<string>;
   close(): Promise<void>;
@@ -73,9 +74,12 @@ export async function createUsageSideWith(ctx: CoreContext, opts: UsageSideOptio
   const flusher = new UsageFlusher(journal, cm, log, { minIntervalMs: opts.minIntervalMs ?? 250, retryMs: opts.retryMs ?? 1000 }, remember);
   const replay = journal.pending().length;
   if (replay) log.info('USAGE', `replaying ${replay} journalled increment(s) not yet confirmed in the configmap`);
-  // Creates the ConfigMap when missing, as the seed did at start; then replays the journal.
-  cm.update((_doc, exists) => !exists)
-    .then(remember)
+  // Only reads. The seed's load_usage_from_configmap created the ConfigMap at start; here it
+  // is created by the first write of an increment or a reset (UsageConfigMap.update creates
+  // it when missing), so opening Usage or switching namespace never writes to the cluster. A
+  // missing ConfigMap reads as empty counts.
+  cm.read()
+    .then(({ doc }) => remember(doc))
     .catch((err) => log.warn('USAGE', `configmap not readable yet: ${(err as Error).message}`));
   if (replay) flusher.schedule(0);
   const watcher = opts.watch === false ? null : watchUsage(ctx.kube, remember);
@@ -144,6 +148,13 @@ export async function createUsageSideWith(ctx: CoreContext, opts: UsageSideOptio
         .sort((a, b) => b.requests - a.requests || a.client.localeCompare(b.client));
       return { success: true, total_requests: ranked.total_requests, models, pending: pending.length, clients };
     },
+    async usageHistory({ bucket, model }) {
+      const doc = await current();
+      const pending = pendingOf(doc);
+      // The model as counted (track canonicalises Ollama names the same way).
+      const name = model === undefined ? undefined : isOllamaName(model) ? canonicalModelName(model) : model;
+      return historySeries(doc, pending, bucket ?? 'hour', name, Date.now());
+    },
     async trackUsage({ model }) {
       const name = await track(model);
       // The increment is accepted (journalled) whatever the API server does now; without a
@@ -158,6 +169,7 @@ export async function createUsageSideWith(ctx: CoreContext, opts: UsageSideOptio
         d.counts = countMap();
         delete d.tokens;
         delete d.clients;
+        delete d.history;
         d.resetAt = Math.max(at, d.resetAt);
         return true;
       });

@@ -52,10 +52,11 @@ describe('usage ConfigMap writes that lose a race (409 Conflict)', () => {
     sim.store.delete('configmaps', NS, CONFIGMAP_NAME);
     const ctx = testContext({ kubeconfigYaml: sim.kubeconfig(), stateDir: tempDir('kmm-conflict-') });
     // A minute between retries after a failure: only the 409 retry can write within the wait below.
+    // The ConfigMap exists (the side creates it only on a first write), so the write is an update that can lose a race.
+    await new UsageConfigMap(ctx.kube).update(() => true);
     const usage = await createUsageSideWith(ctx, { minIntervalMs: 0, retryMs: 60_000, watch: false });
     try {
       const end = Date.now() + 5_000;
-      while (!sim.store.get('configmaps', NS, CONFIGMAP_NAME) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
       sim.faults.raceNextUpdates(TARGET, { change: otherInstanceCounts('mistral:7b') });
       await usage.track('llama3.1:8b');
       while (storedCounts()['llama3.1:8b'] !== 1 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));

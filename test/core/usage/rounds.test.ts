@@ -2,7 +2,8 @@
 // one process is killed with SIGKILL at a random moment and started again on its state, and
 // the API server goes away for a while and comes back, as increments keep coming. At the end
 // the ConfigMap holds exactly the answered increments (plus, per kill, at most the one that
-// was durable but unanswered, which that process's journal shows).
+// was durable but unanswered, which that process's journal shows), and its hour and day
+// buckets (history.json) sum to exactly the same per model.
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CONFIGMAP_NAME } from '../../../main/core/usage/configmap.ts';
@@ -71,5 +72,11 @@ it(`${ROUNDS} rounds of SIGKILL and API outages: the ConfigMap has exactly the a
   recordFigure('faults injected', outages);
   expect(total(expected)).toBeGreaterThan(200);
   expect(counts).toEqual(Object.fromEntries(expected));
+  // The time buckets are written in the same update as the counts: exactly as many, per model,
+  // by hour and by day (all these uses are within both windows).
+  const history = JSON.parse(cm.data?.['history.json'] ?? '{}') as Record<string, { h: Record<string, number>; d: Record<string, number> }>;
+  const perModel = (key: 'h' | 'd') => Object.fromEntries(Object.entries(history).map(([m, b]) => [m, Object.values(b[key]).reduce((a, n) => a + n, 0)]));
+  expect(perModel('h')).toEqual(Object.fromEntries(expected));
+  expect(perModel('d')).toEqual(Object.fromEntries(expected));
   for (const d of dirs) expect(pendingInJournal(d, sim.url)).toBe(0);
 }, 60_000);

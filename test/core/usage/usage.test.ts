@@ -1,4 +1,4 @@
-// The usage side against the simulated API server: ConfigMap created and written with the
+// The usage side against the simulated API server: ConfigMap created (by the first increment) and written with the
 // seed's readable counts, ranking, invalid names, API down, idempotent replay, reset across
 // instances, the seed's format, and coalescing.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -57,12 +57,18 @@ async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 5000):
 const handlersOf = (u: UsageSide) => u.handlers as unknown as Handlers;
 
 describe('usage side', () => {
-  it('creates the ConfigMap, counts tracks and ranks them like the seed', async () => {
+  it('creates the ConfigMap on the first increment (never by reading), counts tracks and ranks them like the seed', async () => {
     await deleteCm();
     const ctx = ctxFor();
     const usage = await createUsageSideWith(ctx, { minIntervalMs: 50 });
     try {
-      expect(await until(readCm, (d) => d !== null)).not.toBeNull();
+      // Starting and looking (ranking, history) answer empty counts and write nothing.
+      const rvStart = sim.store.resourceVersion;
+      expect((await dispatch(handlersOf(usage), 'usageRanking', {})).total_requests).toBe(0);
+      expect((await dispatch(handlersOf(usage), 'usageHistory', { bucket: 'day' })).series).toEqual([]);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await readCm()).toBeNull();
+      expect(sim.store.resourceVersion).toBe(rvStart);
       const events: number[] = [];
       ctx.events.on('usageChanged', (e) => events.push(e.total_requests));
       for (const m of ['llama3.1:8b', 'llama3.1:8b', 'llama3.1:8b', 'mistral:7b', 'qwen2.5:0.5b', 'mistral:7b']) {
@@ -312,7 +318,6 @@ describe('usage side', () => {
     const ctx = ctxFor();
     const usage = await createUsageSideWith(ctx, { minIntervalMs: 250 });
     try {
-      await until(readCm, (d) => d !== null);
       const rvBefore = sim.store.resourceVersion;
       const started = Date.now();
       await Promise.all(Array.from({ length: 300 }, (_, i) => usage.track(i % 2 ? 'llama3.2:1b' : 'llama3.2:3b')));
