@@ -95,7 +95,7 @@ async function buildHandlers(ctx: CoreContext, closers: (() => Promise<void> | v
   const cluster = await createClusterSide(ctx, ollamaPort);
   closers.push(() => cluster.close());
   gpuFacts = cluster.gpu;
-  const ollama = await createOllamaSide(ctx, gpuPort, usage);
+  const ollama = await createOllamaSide(ctx, gpuPort, usage, async () => (await cluster.handlers.listDeployments({})).models);
   closers.push(() => ollama.close());
   ollamaFacts = ollama.facts;
   const endpoint = createEndpointSide(ctx, ollama.client, usage, async () => (await cluster.handlers.listDeployments({})).models);

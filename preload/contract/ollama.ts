@@ -2,6 +2,29 @@
 import { z } from 'zod';
 import { op } from './define.ts';
 import { empty, modelName } from './fields.ts';
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const label = z.string({ error: 'must be a string' }).regex(DNS_LABEL, 'must be a DNS-1123 label (lower-case letters, digits and "-", at most 63)');
+const targetObject = z.strictObject({ namespace: label, name: label }, { error: 'must be {namespace, name} of a model deployment' });
+/**
+ * Which Ollama: a managed model deployment's own (its Service); absent, the shared Ollama.
+ * Over a query string (GET) it is written "namespace/name".
+ */
+export const ollamaTarget = z
+  .union([
+    targetObject,
+    z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\/[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/)
+      .transform((s) => {
+        const [namespace, name] = s.split('/');
+        return { namespace: namespace!, name: name! };
+      }),
+  ], { error: 'must be {namespace, name} of a model deployment (DNS-1123 labels), or "namespace/name" in a query string' })
+  .optional();
+export type OllamaTarget = { namespace: string; name: string };
+const withTarget = z.object({ target: ollamaTarget });
+const modelOn = z.object({ model: modelName, target: ollamaTarget });
 import type { FitResult, VramEstimate } from './cluster.ts';
 
 /** A model as /api/tags gives it (every field kept: `model`, `details`, ...), with the app's fields beside. */
@@ -33,6 +56,8 @@ export interface ModelsResult {
 
 export interface PullProgress {
   model: string;
+  /** The model deployment whose Ollama pulls it ("namespace/name"); absent: the shared Ollama. */
+  target?: string;
   /** 'starting' | 'pulling manifest' | 'downloading' | 'verifying sha256 digest' | 'writing manifest' | 'success' | 'error' | 'cancelled' */
   status: string;
   progress: number;
@@ -92,6 +117,7 @@ const chatTurn = z.object({
 
 const generateInput = z.object({
   model: modelName,
+  target: ollamaTarget,
   /** Without one (or empty, or only spaces), Ollama only loads the model: not a use, so not counted. */
   prompt: z.string({ error: 'must be a string' }).max(100_000, 'is too long (100,000 characters at most)').default(''),
   /** A chat: the system prompt and the turns before this prompt (Ollama's /api/chat is used then). */
@@ -104,12 +130,12 @@ const generateInput = z.object({
 
 export const ollamaOperations = {
   listModels: op<ModelsResult>()({
-    input: empty,
+    input: withTarget,
     rest: { method: 'GET', path: '/api/ollama/models' },
     summary: 'Models Ollama holds, with what is loaded and its VRAM',
   }),
   deleteModel: op<{ success: true; message: string; model: string }>()({
-    input: z.object({ model: modelName }),
+    input: modelOn,
     rest: { method: 'POST', path: '/api/ollama/delete' },
     summary: "Delete a model from Ollama's storage",
   }),
@@ -119,19 +145,29 @@ export const ollamaOperations = {
     summary: 'Curated models with their VRAM estimate and whether each fits now',
   }),
   pullModel: op<{ success: true; message: string; model: string; progress: PullProgress; /** A pull of it was already running: this request joined it. */ joined: boolean }>()({
-    input: z.object({ model: modelName }),
+    input: modelOn,
     rest: { method: 'POST', path: '/api/ollama/pull', status: 202 },
     summary: 'Start (or join) a background pull',
   }),
   pullProgress: op<PullProgress>()({
-    input: z.object({ model: modelName }),
+    input: modelOn,
     rest: { method: 'GET', path: '/api/ollama/pull/progress/{model}' },
     summary: 'Progress of a pull started in this run',
   }),
   cancelPull: op<{ success: true; message: string; model: string }>()({
-    input: z.object({ model: modelName }),
+    input: modelOn,
     rest: { method: 'DELETE', path: '/api/ollama/pull/{model}' },
     summary: 'Stop a running pull (Ollama resumes it on a later pull)',
+  }),
+  unloadModel: op<{ success: true; message: string; model: string }>()({
+    input: modelOn,
+    rest: { method: 'POST', path: '/api/ollama/unload' },
+    summary: "Unload a model from memory now (Ollama's keep_alive 0); it stays on disk",
+  }),
+  keepModelLoaded: op<{ success: true; message: string; model: string }>()({
+    input: modelOn,
+    rest: { method: 'POST', path: '/api/ollama/keep-loaded' },
+    summary: "Load a model and keep it loaded until unloaded (Ollama's keep_alive -1)",
   }),
   listPulls: op<{ success: true; pulls: PullProgress[] }>()({
     input: empty,

@@ -165,12 +165,14 @@ describe('GET /api/openapi.json', () => {
 
   test('inputs are where the server reads them: captures in the path, GET fields in the query, other methods in a JSON body', () => {
     const progress = doc.paths['/api/ollama/pull/progress/{model}'].get;
-    expect(progress.parameters).toEqual([expect.objectContaining({ name: 'model', in: 'path', required: true })]);
+    // The model in the path; which Ollama (a model deployment's, "namespace/name") in the query.
+    expect(progress.parameters).toEqual([expect.objectContaining({ name: 'model', in: 'path', required: true }), expect.objectContaining({ name: 'target', in: 'query', required: false })]);
     expect(progress.requestBody).toBeUndefined();
-    // The cancel's only field is its capture: no body to send.
+    // The cancel's model is its capture; the body, optional, only names another Ollama.
     const cancel = doc.paths['/api/ollama/pull/{model}'].delete;
     expect(cancel.parameters.map((p: Json) => `${p.in}:${p.name}`)).toEqual(['path:model']);
-    expect(cancel.requestBody).toBeUndefined();
+    expect(cancel.requestBody).toMatchObject({ required: false });
+    expect(Object.keys(cancel.requestBody.content['application/json'].schema.properties)).toEqual(['target']);
 
     const estimate = doc.paths['/api/vram/estimate'].get;
     const query = Object.fromEntries(estimate.parameters.map((p: Json) => [p.name, p]));

@@ -46,7 +46,7 @@ const BACKOFF_MS = 100;
 const PROBE_TIMEOUT_MS = 1_500;
 const NONE_ANSWER_CACHE_MS = 1_000;
 
-type Candidate = { label: string; make: () => Promise<OllamaRoute> };
+export type Candidate = { label: string; make: () => Promise<OllamaRoute> };
 
 export class OllamaClient {
   readonly #ctx: CoreContext;
@@ -55,12 +55,17 @@ export class OllamaClient {
   #lastFailure: { at: number; error: AppError } | null = null;
   #closed = false;
   #unsubscribe: () => void;
+  readonly #fixed: Candidate | null;
 
-  constructor(ctx: CoreContext) {
+  /** `fixed`: the one way to this Ollama (a model deployment's Service), instead of the configured routes. */
+  constructor(ctx: CoreContext, fixed?: Candidate) {
     this.#ctx = ctx;
-    this.#unsubscribe = ctx.settings.onChange((_next, changed) => {
-      if (changed.includes('ollamaUrl') || changed.includes('ollamaRoutes')) this.reset('settings changed');
-    });
+    this.#fixed = fixed ?? null;
+    this.#unsubscribe = fixed
+      ? () => {}
+      : ctx.settings.onChange((_next, changed) => {
+          if (changed.includes('ollamaUrl') || changed.includes('ollamaRoutes')) this.reset('settings changed');
+        });
   }
 
   route(): OllamaRouteInfo | null {
@@ -112,6 +117,7 @@ export class OllamaClient {
   }
 
   #candidates(): Candidate[] {
+    if (this.#fixed) return [this.#fixed];
     const { settings, env, kube, log } = this.#ctx;
     const s = settings.get();
     const out: Candidate[] = [];

@@ -56,8 +56,11 @@ export class PullManager {
   readonly #opts: PullOptions;
   readonly #pulls = new Map<string, Pull>();
   readonly #sweeper: NodeJS.Timeout;
+  /** The model deployment whose Ollama this is ("namespace/name"); null: the shared Ollama. */
+  readonly #target: string | null;
 
-  constructor(client: OllamaClient, events: EventBus, log: Logger, opts: PullOptions) {
+  constructor(client: OllamaClient, events: EventBus, log: Logger, opts: PullOptions, target: string | null = null) {
+    this.#target = target;
     this.#client = client;
     this.#events = events;
     this.#log = log;
@@ -73,8 +76,9 @@ export class PullManager {
     const running = this.#pulls.get(key);
     if (running && !running.tracker.finished) return { progress: { ...running.tracker.progress }, joined: true };
     const pull: Pull = { key, tracker: new PullTracker(model), abort: new AbortController(), done: Promise.resolve(), lastEvent: 0 };
+    if (this.#target) pull.tracker.progress.target = this.#target;
     this.#pulls.set(key, pull);
-    this.#log.info('PULL', `starting pull of ${model}`);
+    this.#log.info('PULL', `starting pull of ${model}${this.#target ? ` on ${this.#target}'s Ollama` : ''}`);
     pull.done = this.#run(pull, model);
     this.#emit(pull, true);
     return { progress: { ...pull.tracker.progress }, joined: false };
