@@ -4,6 +4,7 @@
 import { eventNames, operationNames, type Handlers, type Settings } from '../../preload/contract/index.ts';
 import { AppError, toAppError } from './errors.ts';
 import { EventBus } from './events.ts';
+import { startNotices } from './notices.ts';
 import { consoleLogger, type Logger } from './log.ts';
 import type { ManagerOptions } from './manager.ts';
 import type { EndpointCore } from './ollama-endpoint/index.ts';
@@ -43,6 +44,7 @@ export class ManagerHost {
   #reverting = false;
   #closed = false;
   readonly #offSettings: () => void;
+  readonly #offNotices: () => void;
 
   private constructor(options: ManagerHostOptions, manager: HostedManager) {
     this.#options = { ...options };
@@ -52,6 +54,7 @@ export class ManagerHost {
     this.#lastSettings = saved;
     this.#applied = { context: options.context ?? saved.context, namespace: options.namespace ?? saved.namespace };
     this.#forward(manager);
+    this.#offNotices = startNotices(this.events);
     this.handlers = this.#delegates();
     this.#offSettings = options.settings.onChange((next, changed) => {
       const before = this.#lastSettings;
@@ -73,6 +76,7 @@ export class ManagerHost {
   async close(): Promise<void> {
     this.#closed = true;
     this.#offSettings();
+    this.#offNotices();
     await this.#rebuild;
     this.#unforward();
     await this.#manager.close();

@@ -21,6 +21,14 @@ export interface Events {
   /** Usage counts changed (here or in another instance). */
   usageChanged: { total_requests: number };
   healthChanged: HealthResult;
+  /** Something an operator wants to hear of once (a pull finished or failed, a deployment ready, failed or evicted, Kubernetes or Ollama lost and back). */
+  notice: Notice;
+}
+
+export interface Notice {
+  level: 'info' | 'warn' | 'error';
+  title: string;
+  body: string;
 }
 
 export interface DeploymentsDelta {
@@ -31,4 +39,4 @@ export interface DeploymentsDelta {
 }
 
 export type EventName = keyof Events;
-export const eventNames = ['pullProgress', 'generateChunk', 'clusterChanged', 'usageChanged', 'healthChanged', 'deploymentsChanged', 'gpuStatusChanged'] as const satisfies readonly EventName[];
+export const eventNames = ['pullProgress', 'generateChunk', 'clusterChanged', 'usageChanged', 'healthChanged', 'deploymentsChanged', 'gpuStatusChanged', 'notice'] as const satisfies readonly EventName[];

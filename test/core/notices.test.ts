@@ -1,7 +1,7 @@
 // What the desktop says with a notification, from the core's own event payloads: once per
 // change, and never for what was already so.
 import { describe, expect, it } from 'vitest';
-import { NoticeRules } from '../../main/shell/notices.ts';
+import { NoticeRules } from '../../main/core/notices.ts';
 import type { DeploymentInfo, HealthResult, PullProgress } from '../../preload/contract/index.ts';
 
 const pull = (over: Partial<PullProgress>): PullProgress => ({
@@ -18,9 +18,9 @@ describe('desktop notices', () => {
     expect(r.pull(pull({}))).toBeNull();
     // The last progress may arrive twice (status success before and after finished_at is set).
     expect(r.pull(pull({ status: 'success', progress: 100 }))).toBeNull();
-    expect(r.pull(pull({ status: 'success', progress: 100, finished_at: '2026-12-01T10:01:00Z' }))).toEqual({ title: 'Pulled llama3.2:1b', body: 'llama3.2:1b is ready to try.' });
+    expect(r.pull(pull({ status: 'success', progress: 100, finished_at: '2026-12-01T10:01:00Z' }))).toMatchObject({ title: 'Pulled llama3.2:1b', body: 'llama3.2:1b is ready to try.' });
     expect(r.pull(pull({ status: 'success', progress: 100, finished_at: '2026-12-01T10:01:00Z' }))).toBeNull();
-    expect(r.pull(pull({ model: 'x:1b', status: 'error', error: 'pull model manifest: file does not exist', finished_at: '2026-12-01T10:02:00Z' }))).toEqual({ title: 'Pull of x:1b failed', body: 'pull model manifest: file does not exist' });
+    expect(r.pull(pull({ model: 'x:1b', status: 'error', error: 'pull model manifest: file does not exist', finished_at: '2026-12-01T10:02:00Z' }))).toMatchObject({ title: 'Pull of x:1b failed', body: 'pull model manifest: file does not exist' });
     expect(r.pull(pull({ status: 'cancelled', finished_at: '2026-12-01T10:03:00Z' }))).toBeNull();
   });
 
@@ -28,16 +28,34 @@ describe('desktop notices', () => {
     const r = new NoticeRules();
     expect(r.deployments(delta([dep('Starting')]))).toEqual([]);
     expect(r.deployments(delta([dep('Starting')]))).toEqual([]);
-    expect(r.deployments(delta([dep('Running', { replicas: '1/1' })]))).toEqual([{ title: 'model-hosting/llama is ready', body: 'model-hosting/llama (llama3.2:1b) is running.' }]);
-    expect(r.deployments(delta([dep('Failed', { reason: 'ImagePullBackOff', message: 'Back-off pulling image' })]))).toEqual([{ title: 'model-hosting/llama failed', body: 'ImagePullBackOff: Back-off pulling image' }]);
+    expect(r.deployments(delta([dep('Running', { replicas: '1/1' })]))).toMatchObject([{ title: 'model-hosting/llama is ready', body: 'model-hosting/llama (llama3.2:1b) is running.' }]);
+    expect(r.deployments(delta([dep('Failed', { reason: 'ImagePullBackOff', message: 'Back-off pulling image' })]))).toMatchObject([{ title: 'model-hosting/llama failed', body: 'ImagePullBackOff: Back-off pulling image' }]);
     r.deployments(delta([dep('Running')]));
-    expect(r.deployments(delta([dep('Failed', { reason: 'Evicted', message: 'The node was low on resource: memory.' })]))[0]).toEqual({ title: 'model-hosting/llama was evicted', body: 'The node was low on resource: memory.' });
+    expect(r.deployments(delta([dep('Failed', { reason: 'Evicted', message: 'The node was low on resource: memory.' })]))[0]).toMatchObject({ title: 'model-hosting/llama was evicted', body: 'The node was low on resource: memory.' });
     const web = dep('Starting', { name: 'web', namespace: 'team-a', managed: false, model_server: false });
     r.deployments(delta([web]));
     expect(r.deployments(delta([{ ...web, status: 'Running' }]))).toEqual([]);
     // Deleted, then made again: first sight again.
     r.deployments(delta([], [{ namespace: 'model-hosting', name: 'llama' }]));
     expect(r.deployments(delta([dep('Running')]))).toEqual([]);
+  });
+
+  it('says each as a notice event on the bus, with its level', async () => {
+    const { EventBus } = await import('../../main/core/events.ts');
+    const { startNotices } = await import('../../main/core/notices.ts');
+    const bus = new EventBus();
+    const heard: { level: string; title: string }[] = [];
+    bus.on('notice', (n) => heard.push(n));
+    const stop = startNotices(bus);
+    bus.emit('pullProgress', pull({ status: 'error', error: 'disk full', finished_at: '2026-12-01T11:00:00Z' }));
+    bus.emit('healthChanged', health('connected'));
+    bus.emit('healthChanged', health('disconnected'));
+    stop();
+    bus.emit('healthChanged', health('connected'));
+    expect(heard).toEqual([
+      { level: 'error', title: 'Pull of llama3.2:1b failed', body: 'disk full' },
+      { level: 'warn', title: 'Kubernetes lost', body: 'The API server does not answer; the app shows the last known state.' },
+    ]);
   });
 
   it('Kubernetes and Ollama lost and back, each change once', () => {
