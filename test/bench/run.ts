@@ -105,6 +105,8 @@ try {
   // Ollama by its URL (the explicit route), so that the generate rows measure the app, not the API server's service proxy.
   serve = await startServe({ kubeconfig, configDir: join(dir, 'serve'), env: { OLLAMA_HOST: sim.ollama.url } });
   const s = serve;
+  // The printed login URL (one-time code), for the Chromium rows (ui-hook.ts).
+  const loginUrl = /serving at (http:\/\/\S+)/.exec(s.output())?.[1];
   let requests = 0;
   const get = async (path: string, headers?: Record<string, string>) => {
     requests++;
@@ -289,7 +291,7 @@ try {
   }
 
   // Chromium rows: helper UI's renderer measures them through this hook (ui-hook.ts).
-  const ui = await uiRows({ base: s.base, token: BENCH_TOKEN });
+  const ui = await uiRows({ base: s.base, token: BENCH_TOKEN, loginUrl, kubeconfig });
   await s.stop();
   serve = null;
 
