@@ -1,12 +1,18 @@
 // Usage over time in Chromium: the chart by hour (last 48 h) and by day (last 30 days), all
 // models or one, from GET /api/usage/history; and neither looking at it nor switching
 // namespace writes a ConfigMap.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { UsageHistoryResult } from '../../preload/contract/index.ts';
 import { hasChromium, launchChromium, type Browser } from './browser.ts';
 import { startStack, type Stack } from './stack.ts';
+
+const SHOTS = mkdtempSync(join(tmpdir(), 'kmm-usage-history-'));
+console.log(`[e2e] usage history screenshots in ${SHOTS}`);
 
 describe.skipIf(!hasChromium)('the Usage view over time', { timeout: 60_000 }, () => {
   let stack: Stack;
@@ -59,11 +65,13 @@ describe.skipIf(!hasChromium)('the Usage view over time', { timeout: 60_000 }, (
     expect(counts.slice(-2).reduce((a, b) => a + b, 0)).toBe(5);
     const heights = (await bars.evaluateAll((r) => r.map((e) => Number(e.getAttribute('height'))))) as number[];
     expect(Math.max(...heights)).toBeCloseTo(140, 0);
+    await chart.screenshot({ path: join(SHOTS, 'usage-history-hour.png') });
 
     await page.locator('[data-test=usage-over-time] button[data-bucket=day]').click();
     await expect.poll(() => chart.getAttribute('data-bucket')).toBe('day');
     expect(await bars.count()).toBe(30);
     await expect.poll(() => chart.getAttribute('data-total')).toBe('5');
+    await page.locator('[data-test=usage-over-time]').screenshot({ path: join(SHOTS, 'usage-history-day.png') });
 
     await page.locator('select[name=history-model]').selectOption('qwen2.5:0.5b');
     await expect.poll(() => chart.getAttribute('data-total')).toBe('2');
