@@ -74,10 +74,11 @@ export async function createUsageSideWith(ctx: CoreContext, opts: UsageSideOptio
   const flusher = new UsageFlusher(journal, cm, log, { minIntervalMs: opts.minIntervalMs ?? 250, retryMs: opts.retryMs ?? 1000 }, remember);
   const replay = journal.pending().length;
   if (replay) log.info('USAGE', `replaying ${replay} journalled increment(s) not yet confirmed in the configmap`);
-  // Only reads. The seed's load_usage_from_configmap created the ConfigMap at start; here it
-  // is created by the first write of an increment or a reset (UsageConfigMap.update creates
-  // it when missing), so opening Usage or switching namespace never writes to the cluster. A
-  // missing ConfigMap reads as empty counts.
+  // Only reads. The seed's load_usage_from_configmap created the ConfigMap at start: it was one
+  // server pod in its own namespace. This app is a desktop tool the operator points at any
+  // namespace just to look (issue 10: looking at Usage never writes to the cluster), so the
+  // ConfigMap is created by the first write of an increment or a reset (UsageConfigMap.update
+  // creates it when missing); a missing ConfigMap reads as empty counts.
   cm.read()
     .then(({ doc }) => remember(doc))
     .catch((err) => log.warn('USAGE', `configmap not readable yet: ${(err as Error).message}`));
