@@ -35,7 +35,7 @@ export async function startServe(opts: { kubeconfig: string; configDir: string; 
   for (const k of ['KUBECONFIG', 'KUBERNETES_SERVICE_HOST', 'POD_NAMESPACE', 'OLLAMA_HOST']) delete env[k];
   Object.assign(env, opts.env ?? {});
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, [...(opts.nodeFlags ?? serveNodeFlags()), 'main/serve.ts', '--port', '0', '--kubeconfig', opts.kubeconfig, '--config-dir', opts.configDir], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(opts.nodeFlags ?? serveNodeFlags()), 'main/serve.ts', '--build-renderer', '--port', '0', '--kubeconfig', opts.kubeconfig, '--config-dir', opts.configDir], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (out = (out + d).slice(-20_000)));
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (out = (out + d).slice(-20_000)));
