@@ -269,6 +269,8 @@ const ollamaModel = z.looseObject({
   quantization_level: z.string(),
   loaded: z.boolean(),
   size_vram: int().nullable(),
+  loaded_size: int().nullable(),
+  loaded_context_length: int().nullable(),
   expires_at: z.string().nullable(),
 });
 

@@ -44,6 +44,10 @@ export interface OllamaModel {
   quantization_level: string;
   loaded: boolean;
   size_vram: number | null;
+  /** Loaded: the bytes it takes in memory (/api/ps size); size_vram of them are on the GPU, the rest on the CPU. */
+  loaded_size: number | null;
+  /** Loaded: the context length it runs with (/api/ps context_length). */
+  loaded_context_length: number | null;
   expires_at: string | null;
 }
 

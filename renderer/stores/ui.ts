@@ -2,11 +2,14 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { useRouter } from 'vue-router';
+import { useOllamaStore } from './ollama.ts';
 
 export const useUiStore = defineStore('ui', () => {
   const tryModel = ref('');
   const router = useRouter();
-  function openTry(model: string) {
+  /** `target`: "namespace/name" of a model deployment whose Ollama to try it on; '' the shared one. */
+  function openTry(model: string, target = '') {
+    useOllamaStore().setTarget(target);
     tryModel.value = model;
     void router.push('/try');
   }

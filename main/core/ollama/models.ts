@@ -118,6 +118,9 @@ export async function listModels(client: OllamaClient, lists: OllamaLists): Prom
       quantization_level: m.details?.quantization_level ?? '',
       loaded: !!run,
       size_vram: run && typeof run.size_vram === 'number' ? run.size_vram : null,
+      // /api/ps: memory the loaded model takes (size; size_vram of it on the GPU, the rest on the CPU) and the context it runs with.
+      loaded_size: run && typeof run.size === 'number' ? run.size : null,
+      loaded_context_length: run && typeof run.context_length === 'number' ? run.context_length : null,
       expires_at: run?.expires_at ?? null,
     };
   });
