@@ -107,6 +107,12 @@ describe.skipIf(!hasChromium)("Models and Try on a deployment's Ollama", { timeo
     expect(await rows.count()).toBeLessThan(all);
     const fits = await page.locator('[data-test=catalog] [data-test=fit]').allTextContents();
     expect(fits.every((t) => /^(yes|no, \d+\.\d GiB on CPU)$/.test(t.trim()))).toBe(true);
+    await page.getByTestId('catalog').scrollIntoViewIfNeeded();
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.screenshot({ path: join(SHOTS, `models-catalogue-${scheme}-1440x900.png`) });
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
     browser.assertNoConsoleErrors();
   });
 
