@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../../main/core/log.ts';
+import { memoryLogger, silentLogger } from '../../../main/core/log.ts';
 import { ModelManager } from '../../../main/core/manager.ts';
 import { fileSettings } from '../../../main/core/settings.ts';
 import { startRestServer, type RestServer } from '../../../main/rest/server.ts';
@@ -20,6 +20,7 @@ let sim: SimCluster;
 let manager: ModelManager;
 let rest: RestServer;
 let own: OllamaSim;
+const log = memoryLogger();
 
 beforeAll(async () => {
   sim = await startSimCluster({ quiet: true, readyDelayMs: 100 });
@@ -27,7 +28,7 @@ beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kmm-target-'));
   const settings = fileSettings(join(dir, 'settings'));
   settings.update({ ollamaRoutes: ['service-proxy'] });
-  manager = await ModelManager.create({ kubeconfigYaml: sim.kube.kubeconfig(), settings, stateDir: join(dir, 'state'), log: silentLogger, env: {} });
+  manager = await ModelManager.create({ kubeconfigYaml: sim.kube.kubeconfig(), settings, stateDir: join(dir, 'state'), log, env: {} });
   rest = await startRestServer({ host: '127.0.0.1', port: 0, getHandlers: () => manager.handlers, events: manager.ctx.events, token: TOKEN, log: silentLogger });
   await manager.handlers.deploy({ model_id: 'llama3.2:1b', deployment_name: 'small', memory: 8 } as never);
   const pod = await until(
@@ -131,5 +132,19 @@ describe('Ollama operations on a deployment\'s Ollama', { timeout: 30_000 }, () 
     const q = await call('GET', '/api/ollama/models?target=..%2Fetc');
     expect(q.status).toBe(400);
     expect(String(q.body.error)).toMatch(/target/);
+  });
+
+  it("closes the deployment's Ollama client when the deployment goes, and then answers 404 for it", async () => {
+    // A pull running there when it goes ends as cancelled, saying why.
+    const started = await call('POST', '/api/ollama/pull', { model: 'llama3.1:70b', target });
+    expect(started.status).toBe(202);
+    expect(started.body.progress).toMatchObject({ finished_at: null });
+    await manager.handlers.deleteDeployment({ namespace: NS, deployment_name: 'small' });
+    await until(async () => log.lines.some((l) => l.includes(`[OLLAMA] closing the client of ${NS}/small`)), (x) => x, 10_000);
+    expect(log.lines.find((l) => l.includes(`[OLLAMA] closing the client of ${NS}/small`))).toContain('was deleted');
+    const pulls = await call('GET', '/api/ollama/pulls');
+    expect((pulls.body.pulls as { target?: string }[]).some((p) => p.target === `${NS}/small`)).toBe(false);
+    const gone = await until(() => call('GET', `/api/ollama/models?target=${NS}/small`), (r) => r.status === 404, 10_000);
+    expect(gone.body.error).toContain(`${NS}/small is not a model deployment`);
   });
 });
