@@ -1,11 +1,9 @@
 // Ollama operations: models, pulls, tries and the catalogue (seed routes plus pull cancel/list).
 import { z } from 'zod';
 import { op } from './define.ts';
-import { empty, modelName } from './fields.ts';
+import { dns1123Label, empty, modelName } from './fields.ts';
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const label = z.string({ error: 'must be a string' }).regex(DNS_LABEL, 'must be a DNS-1123 label (lower-case letters, digits and "-", at most 63)');
-const targetObject = z.strictObject({ namespace: label, name: label }, { error: 'must be {namespace, name} of a model deployment' });
+const targetObject = z.strictObject({ namespace: dns1123Label, name: dns1123Label }, { error: 'must be {namespace, name} of a model deployment' });
 /**
  * Which Ollama: a managed model deployment's own (its Service); absent, the shared Ollama.
  * Over a query string (GET) it is written "namespace/name".
