@@ -129,6 +129,9 @@ describe.skipIf(!hasChromium)("Models and Try on a deployment's Ollama", { timeo
     expect(own.state.generateCounts.get(MODEL)).toBe(ownBefore + 1);
     expect(stack.sim.ollama.state.generateCounts.get(MODEL) ?? 0).toBe(sharedBefore);
     await page.screenshot({ path: join(SHOTS, 'try-target-light-1440x900.png') });
+    await page.setViewportSize({ width: 900, height: 700 });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(SHOTS, 'try-target-dark-900x700.png') });
     browser.assertNoConsoleErrors();
   });
 });
