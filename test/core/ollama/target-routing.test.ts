@@ -134,6 +134,17 @@ describe('Ollama operations on a deployment\'s Ollama', { timeout: 30_000 }, () 
     expect(String(q.body.error)).toMatch(/target/);
   });
 
+  it("cancels a pull on the deployment's Ollama by target and model; the shared Ollama has no such pull", async () => {
+    const started = await call('POST', '/api/ollama/pull', { model: 'llama3.3:70b', target });
+    expect(started.status).toBe(202);
+    expect((await call('DELETE', '/api/ollama/pull/llama3.3:70b')).status).toBe(404);
+    const c = await call('DELETE', '/api/ollama/pull/llama3.3:70b', { target });
+    expect(c).toMatchObject({ status: 200, body: { success: true } });
+    expect(String(c.body.message)).toContain(`${NS}/small`);
+    const p = await call('GET', `/api/ollama/pull/progress/llama3.3:70b?target=${NS}/small`);
+    expect(p.body).toMatchObject({ status: 'cancelled', target: `${NS}/small` });
+  });
+
   it("closes the deployment's Ollama client when the deployment goes, and then answers 404 for it", async () => {
     // A pull running there when it goes ends as cancelled, saying why.
     const started = await call('POST', '/api/ollama/pull', { model: 'llama3.1:70b', target });
