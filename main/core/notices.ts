@@ -20,12 +20,14 @@ export class NoticeRules {
 
   pull(p: PullProgress): Notice | null {
     if (!p.finished_at || (p.status !== 'success' && p.status !== 'error')) return null;
-    const said = `${p.model}@${p.finished_at}`;
+    const said = `${p.target ?? ''}|${p.model}@${p.finished_at}`;
     if (this.#pullsSaid.has(said)) return null;
     this.#pullsSaid.add(said);
     if (this.#pullsSaid.size > 500) this.#pullsSaid.delete(this.#pullsSaid.values().next().value!);
-    if (p.status === 'success') return { level: 'info', title: `Pulled ${p.model}`, body: `${p.model} is ready to try.` };
-    return { level: 'error', title: `Pull of ${p.model} failed`, body: p.error ?? p.message };
+    // A pull into a model deployment's own Ollama says which one.
+    const on = p.target ? ` on ${p.target}` : '';
+    if (p.status === 'success') return { level: 'info', title: `Pulled ${p.model}${on}`, body: `${p.model} is ready to try${on}.` };
+    return { level: 'error', title: `Pull of ${p.model}${on} failed`, body: p.error ?? p.message };
   }
 
   deployments(delta: DeploymentsDelta): Notice[] {

@@ -93,6 +93,8 @@ describe.skipIf(!hasChromium)("Models and Try on a deployment's Ollama", { timeo
     await pull.getByTestId('pull-status').filter({ hasText: 'success' }).waitFor({ timeout: 15_000 });
     expect(own.state.installed()).toContain('tinyllama:latest');
     expect(stack.sim.ollama.state.installed()).not.toContain('tinyllama:latest');
+    // The notice names the Ollama it went into.
+    await page.getByText(`Pulled tinyllama on ${KEY}`).waitFor();
     await page.locator('[data-test=ollama-models] tr[data-model="tinyllama:latest"]').waitFor();
     await page.getByRole('button', { name: 'Clear finished' }).click();
     await pull.waitFor({ state: 'detached' });
