@@ -29,7 +29,7 @@ describe.skipIf(!hasChromium)("Models and Try on a deployment's Ollama", { timeo
   beforeAll(async () => {
     stack = await startStack({ sim: { quiet: true, readyDelayMs: 100 } });
     stack.sim.kube.podOllamas.pullBytesPerSecond = 2e10;
-    const r = await stack.post('/api/deploy', { model_id: MODEL, deployment_name: 'small', memory: 8 });
+    const r = await stack.post('/api/deploy', { model_id: MODEL, deployment_name: 'small', memory: 8, context_length: 8192 });
     expect(r.status).toBe(200);
     for (let end = Date.now() + 15_000; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) {
       if ((await stack.get<DeploymentsResult>('/api/deployments')).models.find((d) => d.name === 'small')?.status === 'Running') break;
@@ -67,7 +67,7 @@ describe.skipIf(!hasChromium)("Models and Try on a deployment's Ollama", { timeo
     expect(stack.sim.ollama.state.loaded()).not.toContain(MODEL);
     expect(await loaded.getByTestId('vram').textContent()).toMatch(/ (GiB|MiB)$/);
     expect(await loaded.getByTestId('split').textContent()).toMatch(/GiB GPU · .* GiB CPU \(\d+% on GPU\)/);
-    expect(await loaded.getByTestId('context').textContent()).toMatch(/^\d{1,3}(,\d{3})+$/);
+    expect(await loaded.getByTestId('context').textContent()).toBe('8,192');
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
       await page.screenshot({ path: join(SHOTS, `models-target-${scheme}-1440x900.png`) });
@@ -79,6 +79,9 @@ describe.skipIf(!hasChromium)("Models and Try on a deployment's Ollama", { timeo
     }
     await page.setViewportSize({ width: 1440, height: 900 });
     await page.emulateMedia({ colorScheme: 'light' });
+
+    // The catalogue estimates at the context that Ollama runs with (its /api/ps: 8,192, as deployed), not the default for a new deployment (4,096).
+    await page.locator(`[data-test=catalog] tr[data-model="${MODEL}"] [data-test=estimate]`).filter({ hasText: 'at 8,192' }).waitFor({ timeout: 15_000 });
 
     await loaded.getByRole('button', { name: 'Unload' }).click();
     await loaded.waitFor({ state: 'detached' });
