@@ -110,6 +110,8 @@ describe.skipIf(!hasChromium)("Models and Try on a deployment's Ollama", { timeo
     await expect.poll(async () => (await rows.allTextContents()).every((t) => /llama3/i.test(t))).toBe(true);
     expect(await rows.count()).toBeGreaterThan(0);
     expect(await rows.count()).toBeLessThan(all);
+    // Still at that context once the model is unloaded.
+    await page.locator(`[data-test=catalog] tr[data-model="llama3.2:3b"] [data-test=estimate]`).filter({ hasText: 'at 8,192' }).waitFor({ timeout: 10_000 });
     const fits = await page.locator('[data-test=catalog] [data-test=fit]').allTextContents();
     expect(fits.every((t) => /^(yes|no, \d+\.\d GiB on CPU)$/.test(t.trim()))).toBe(true);
     await page.getByTestId('catalog').scrollIntoViewIfNeeded();
