@@ -19,6 +19,8 @@ export interface TargetOllama {
   pulls: PullManager;
 }
 
+const LIST_CACHE_MS = 1_000;
+
 export const targetKey = (t: OllamaTarget): string => `${t.namespace}/${t.name}`;
 
 export class TargetOllamas {
@@ -27,6 +29,7 @@ export class TargetOllamas {
   readonly #pullOpts: PullOptions;
   readonly #open = new Map<string, TargetOllama>();
   readonly #off: () => void;
+  #known: { at: number; list: Promise<DeploymentInfo[]> } | null = null;
 
   constructor(ctx: CoreContext, deployments: () => Promise<DeploymentInfo[]>, pullOpts: PullOptions) {
     this.#ctx = ctx;
@@ -41,7 +44,13 @@ export class TargetOllamas {
   /** The deployment's Ollama; 404 naming it when it is not a model deployment of this app. */
   async get(t: OllamaTarget): Promise<TargetOllama> {
     const key = targetKey(t);
-    const list = await this.#deployments();
+    // The listing is built from a watch cache, but at thousands of deployments it is not free: shared for a second.
+    if (!this.#known || Date.now() - this.#known.at > LIST_CACHE_MS) this.#known = { at: Date.now(), list: this.#deployments() };
+    const known = this.#known;
+    const list = await known.list.catch((err: unknown) => {
+      if (this.#known === known) this.#known = null;
+      throw err;
+    });
     const deployment = list.find((d) => d.namespace === t.namespace && d.name === t.name && d.managed && !!d.model_id);
     if (!deployment) {
       await this.#drop(key, `${key} is no longer a model deployment`);
