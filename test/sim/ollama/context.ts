@@ -9,6 +9,8 @@ export interface SimContext {
   faults: OllamaFaults;
   downloader: Downloader;
   progressIntervalMs: number;
+  /** Simulated upload speed of /api/push (the pull speed). */
+  pushBytesPerSecond: number;
   tokenIntervalMs: number;
   /** Version, GPU memory and environment of the simulated Ollama process (settable: /_sim/runtime). */
   runtime: SimRuntime;

@@ -4,9 +4,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 export type Json = Record<string, unknown>;
 
 export async function readBody(req: IncomingMessage): Promise<string> {
+  return (await readBodyBytes(req)).toString('utf8');
+}
+
+export async function readBodyBytes(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 /** Parses a request body as Ollama does; on failure returns the message Ollama answers 400 with. */
@@ -50,9 +54,9 @@ export function sendError(res: ServerResponse, status: number, message: string):
   sendJson(res, status, { error: message });
 }
 
-/** 200 with no body and no content type, as gin answers a handler that writes nothing. */
-export function sendEmpty(res: ServerResponse): void {
-  res.writeHead(200, { 'Content-Length': 0 });
+/** 200 (or `status`) with no body and no content type, as gin answers a handler that writes nothing. */
+export function sendEmpty(res: ServerResponse, status = 200): void {
+  res.writeHead(status, { 'Content-Length': 0 });
   res.end();
 }
 

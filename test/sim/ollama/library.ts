@@ -34,6 +34,10 @@ export interface LibraryModel {
   license: string;
   layers: Layer[]; // pull order: weights, template, license, params, then the config blob
   spec: ModelSpec;
+  // Set on models made by /api/create (the library's own have none, or keep them in `parameters`).
+  system?: string;
+  messages?: unknown[];
+  params?: Record<string, unknown>;
 }
 
 export const MEDIA_TYPES = {
@@ -148,6 +152,22 @@ for (const m of LIBRARY) {
     if (!parsed) throw new Error(`library name ${n} does not parse`);
     byKey.set(nameKey(parsed), m);
   }
+}
+
+/**
+ * A model pushed by a simulated Ollama (/api/push). There is no real registry: the push lands in
+ * this process-wide library, so a later pull of that name from any simulated Ollama finds it.
+ */
+export function publishModel(name: string, model: LibraryModel): void {
+  const parsed = parseModelName(name);
+  if (!parsed) throw new Error(`invalid model name ${name}`);
+  byKey.set(nameKey(parsed), model);
+}
+
+/** Whether the simulated registry holds a blob (a push skips those, as after the registry's HEAD). */
+export function registryHasBlob(digest: string): boolean {
+  for (const m of byKey.values()) if (m.layers.some((l) => l.digest === digest)) return true;
+  return false;
 }
 
 /** The registry's model for a name ("llama3.1", "llama3.1:latest", "llama3.1:8b"), or undefined. */

@@ -24,7 +24,7 @@ function installedLayers(ctx: SimContext, name: string): string[] {
 }
 
 /** Runs the pull, handing each progress object to `emit`; stops early when `signal` aborts. */
-async function runPull(ctx: SimContext, name: string, emit: (p: Progress) => void, signal: AbortSignal): Promise<void> {
+export async function runPull(ctx: SimContext, name: string, emit: (p: Progress) => void, signal: AbortSignal): Promise<void> {
   emit({ status: 'pulling manifest' });
   const model = findLibraryModel(name);
   if (!model) {

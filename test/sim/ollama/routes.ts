@@ -4,9 +4,12 @@ import type { SimContext } from './context.ts';
 import { handleEmbed } from './embed.ts';
 import { applyRequestFaults, updateFaults } from './faults.ts';
 import { handleGenerate } from './generate.ts';
-import { clientGone, parseJsonBody, readBody, sendError, sendJson, sendText, type Json } from './http-util.ts';
+import { clientGone, parseJsonBody, readBody, readBodyBytes, sendError, sendJson, sendText, type Json } from './http-util.ts';
 import { handleCopy, handleDelete, handlePs, handleShow, handleTags } from './models.ts';
 import { handlePull } from './pull.ts';
+import { handlePush } from './push.ts';
+import { handleCreate } from './create.ts';
+import { handleCreateBlob, handleHeadBlob } from './blobs.ts';
 import { handleOpenAi } from './openai.ts';
 import { keepAliveError } from './go-duration.ts';
 import { parseModelName } from './names.ts';
@@ -18,6 +21,8 @@ type BodyRoute = (ctx: SimContext, req: IncomingMessage, res: ServerResponse, bo
 // method + path -> [Go request type named in JSON errors, handler]
 const BODY_ROUTES: Record<string, [string, BodyRoute]> = {
   'POST /api/pull': ['api.PullRequest', handlePull],
+  'POST /api/push': ['api.PushRequest', handlePush],
+  'POST /api/create': ['api.CreateRequest', handleCreate],
   'POST /api/generate': ['api.GenerateRequest', (c, q, s, b) => handleGenerate(c, 'generate', q, s, b)],
   'POST /api/chat': ['api.ChatRequest', (c, q, s, b) => handleGenerate(c, 'chat', q, s, b)],
   'POST /api/show': ['api.ShowRequest', (c, _q, s, b) => handleShow(c, s, b)],
@@ -68,6 +73,17 @@ export async function handleRequest(ctx: SimContext, req: IncomingMessage, res: 
   const path = new URL(req.url ?? '/', 'http://x').pathname;
   const method = req.method ?? 'GET';
   if (path.startsWith('/_sim/')) return handleControl(ctx, req, res, path);
+
+  // /api/blobs/:digest takes raw bytes (HEAD and POST; any other method is gin's 405).
+  const blob = /^\/api\/blobs\/([^/]+)$/.exec(path);
+  if (blob) {
+    const bytes = await readBodyBytes(req);
+    if (await applyRequestFaults(ctx.faults, path, res, clientGone(req, res))) return;
+    const digest = decodeURIComponent(blob[1]!);
+    if (method === 'HEAD') return handleHeadBlob(ctx, res, digest);
+    if (method === 'POST') return handleCreateBlob(ctx, res, digest, bytes);
+    return sendText(res, 405, '405 method not allowed');
+  }
 
   const bodyText = await readBody(req);
   if (await applyRequestFaults(ctx.faults, path, res, clientGone(req, res))) return;

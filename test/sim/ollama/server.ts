@@ -56,6 +56,7 @@ export async function startOllamaSim(opts: OllamaSimOptions = {}): Promise<Ollam
     faults,
     downloader: createDownloader(state, () => rate),
     progressIntervalMs: opts.progressIntervalMs ?? 60,
+    pushBytesPerSecond: rate,
     tokenIntervalMs: opts.tokenIntervalMs ?? 5,
     runtime: {
       ...DEFAULT_RUNTIME,

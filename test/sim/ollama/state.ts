@@ -1,5 +1,5 @@
 // What the simulated Ollama has on disk (manifests, blobs) and in memory (loaded runners).
-import { findLibraryModel, type LibraryModel } from './library.ts';
+import { LIBRARY, findLibraryModel, type LibraryModel } from './library.ts';
 import { displayShortest, nameKey, parseModelName } from './names.ts';
 import { subMillis } from './time.ts';
 import { defaultNumCtx, type SimRuntime } from './vram.ts';
@@ -22,6 +22,8 @@ export interface LoadedModel {
 export interface SimState {
   installed: Map<string, InstalledModel>; // by case-folded full name
   blobs: Map<string, number>; // digest -> bytes on disk (less than the layer size while partial)
+  /** The bytes of blobs whose content the simulator has (uploaded with POST /api/blobs). */
+  blobData: Map<string, Buffer>;
   loaded: Map<string, LoadedModel>;
   pullCounts: Map<string, number>;
   generateCounts: Map<string, number>;
@@ -34,7 +36,7 @@ export const DEFAULT_KEEP_ALIVE_MS = 5 * 60_000;
 export const FOREVER_MS = 9_223_372_036_854;
 
 export function createState(): SimState {
-  return { installed: new Map(), blobs: new Map(), loaded: new Map(), pullCounts: new Map(), generateCounts: new Map(), cancelledStreams: new Map() };
+  return { installed: new Map(), blobs: new Map(), blobData: new Map(), loaded: new Map(), pullCounts: new Map(), generateCounts: new Map(), cancelledStreams: new Map() };
 }
 
 export function findInstalled(state: SimState, name: string): InstalledModel | undefined {
@@ -44,6 +46,20 @@ export function findInstalled(state: SimState, name: string): InstalledModel | u
 
 export function isBlobComplete(state: SimState, digest: string, size: number): boolean {
   return (state.blobs.get(digest) ?? 0) >= size;
+}
+
+/** A complete blob file exists for `digest` (partial downloads live in a separate -partial file). */
+export function blobOnDisk(state: SimState, digest: string): boolean {
+  if (state.blobData.has(digest)) return true;
+  const bytes = state.blobs.get(digest);
+  if (bytes === undefined) return false;
+  for (const m of state.installed.values()) for (const l of m.model.layers) if (l.digest === digest) return bytes >= l.size;
+  return bytes > 0 && findLayerSize(digest) <= bytes;
+}
+
+function findLayerSize(digest: string): number {
+  for (const m of LIBRARY) for (const l of m.layers) if (l.digest === digest) return l.size;
+  return Infinity;
 }
 
 /** Writes the manifest of `model` under `name` (all its blobs are then on disk). */
@@ -64,7 +80,10 @@ export function removeInstalled(state: SimState, name: string): boolean {
   state.installed.delete(nameKey(parsed));
   const inUse = new Set<string>();
   for (const m of state.installed.values()) for (const l of m.model.layers) inUse.add(l.digest);
-  for (const l of entry.model.layers) if (!inUse.has(l.digest)) state.blobs.delete(l.digest);
+  for (const l of entry.model.layers) if (!inUse.has(l.digest)) {
+    state.blobs.delete(l.digest);
+    state.blobData.delete(l.digest);
+  }
   return true;
 }
 
