@@ -129,6 +129,15 @@ describe('ollama client against the simulator', () => {
     await expect(client.embed({ model: 'llama3.2:1b', input: 'a' })).rejects.toMatchObject({ status_code: 400, error: '"llama3.2:1b" does not support embeddings' });
   });
 
+  it('answers the older /api/embeddings with one unnormalised vector (server/routes.go EmbeddingsHandler)', async () => {
+    const r = await client.embeddings({ model: 'nomic-embed-text', prompt: 'a' });
+    expect(r.embedding).toHaveLength(768);
+    const unit = (await client.embed({ model: 'nomic-embed-text', input: 'a' })).embeddings[0] as number[];
+    // embed normalises, embeddings does not: the same direction.
+    const n = Math.hypot(...r.embedding);
+    expect(r.embedding.map((x) => x / n)[0]).toBeCloseTo(unit[0] as number, 4);
+  });
+
   it('answers 404 with a ResponseError for unknown models', async () => {
     const err = await client.generate({ model: 'llama3.1:405b', prompt: 'hi', stream: false }).catch((e: unknown) => e);
     // ollama 0.6 does not export ResponseError; it is recognisable by name and status_code.

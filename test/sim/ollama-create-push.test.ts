@@ -103,6 +103,37 @@ describe('create (server/create.go)', () => {
   });
 });
 
+/** A GGUF v3 with only key/values (no tensors): enough for create's header parse. */
+function gguf(kv: [string, 'u32' | 'u64' | 'str', number | string][]): Buffer {
+  const parts: Buffer[] = [Buffer.from('GGUF'), u32(3), u64(0), u64(kv.length)];
+  function u32(n: number) { const b = Buffer.alloc(4); b.writeUInt32LE(n); return b; }
+  function u64(n: number) { const b = Buffer.alloc(8); b.writeBigUInt64LE(BigInt(n)); return b; }
+  const str = (t: string) => Buffer.concat([u64(Buffer.byteLength(t)), Buffer.from(t)]);
+  for (const [k, t, v] of kv) parts.push(str(k), ...(t === 'u32' ? [u32(4), u32(v as number)] : t === 'u64' ? [u32(10), u64(v as number)] : [u32(8), str(v as string)]));
+  return Buffer.concat(parts);
+}
+
+describe('create from files (server/create.go convertModelFromFiles, ggufLayers)', () => {
+  it('makes a model from an uploaded GGUF blob, recognised by its digest, with the GGUF\'s details', async () => {
+    const data = gguf([['general.architecture', 'str', 'llama'], ['general.parameter_count', 'u64', 1_235_814_400], ['general.file_type', 'u32', 7], ['llama.context_length', 'u32', 4096], ['llama.block_count', 'u32', 16]]);
+    const digest = `sha256:${createHash('sha256').update(data).digest('hex')}`;
+    // Not uploaded yet: the open fails after "parsing GGUF".
+    const missing = lines((await call('POST', '/api/create', { model: 'mine', files: { 'model.gguf': digest } })).text);
+    expect(missing).toEqual([{ status: 'parsing GGUF' }, { error: `open /root/.ollama/models/blobs/${digest.replace(':', '-')}: no such file or directory` }]);
+    expect((await call('POST', `/api/blobs/${digest}`, data)).status).toBe(201);
+    const objs = lines((await call('POST', '/api/create', { model: 'mine', files: { 'model.gguf': digest } })).text);
+    expect(objs).toEqual([{ status: 'parsing GGUF' }, { status: `using existing layer ${digest}` }, { status: 'writing manifest' }, { status: 'success' }]);
+    const show = await client.show({ model: 'mine' });
+    expect(show.details).toMatchObject({ parent_model: 'model.gguf', format: 'gguf', family: 'llama', parameter_size: '1.2B', quantization_level: 'Q8_0' });
+    expect(show.model_info['llama.context_length']).toBe(4096);
+    // A blob that is not a GGUF, named without .gguf: no type is found (400 unknown type).
+    const text = Buffer.from('not a model');
+    const td = `sha256:${createHash('sha256').update(text).digest('hex')}`;
+    await call('POST', `/api/blobs/${td}`, text);
+    expect(await call('POST', '/api/create', { model: 'nope', files: { weights: td } })).toMatchObject({ status: 400, text: '{"error":"unknown type"}' });
+  });
+});
+
 describe('push (server/images.go PushModel, server/upload.go)', () => {
   it('a model that does not exist: retrieving, couldn\'t retrieve, then the error', async () => {
     const objs = lines((await call('POST', '/api/push', { model: 'nosuch' })).text);

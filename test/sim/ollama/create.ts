@@ -5,7 +5,9 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimContext } from './context.ts';
 import { clientGone, goJson, sendError, sendJson, startNdjson, stringField, type Json } from './http-util.ts';
-import { MEDIA_TYPES, sha256Hex, type Layer, type LibraryModel } from './library.ts';
+import { blobKey } from './blobs.ts';
+import { isGguf, readGgufKv, type GgufKv } from './gguf.ts';
+import { MEDIA_TYPES, humanNumber, sha256Hex, type Layer, type LibraryModel } from './library.ts';
 import { displayShortest, nameKey, parseModelName } from './names.ts';
 import { runPull } from './pull.ts';
 import { blobOnDisk, findInstalled, installModel } from './state.ts';
@@ -47,8 +49,7 @@ function parametersText(p: Record<string, unknown>): string {
 async function runCreate(ctx: SimContext, name: string, body: Json, emit: Emit, signal: AbortSignal): Promise<void> {
   const from = stringField(body, 'from') ?? '';
   if (from === '') {
-    // Creating from uploaded files (GGUF decoding) is not simulated; only `from` is.
-    if (body.files !== undefined && body.files !== null) return emit({ error: 'unknown type', status: 400 });
+    if (typeof body.files === 'object' && body.files !== null) return createFromFiles(ctx, name, body.files as Record<string, string>, emit);
     return emit({ error: "neither 'from' or 'files' was specified", status: 400 });
   }
   if (!parseModelName(from)) return emit({ error: 'invalid model name', status: 400 });
@@ -114,6 +115,61 @@ async function runCreate(ctx: SimContext, name: string, body: Json, emit: Emit, 
   }
   emit({ status: 'success' });
   ctx.log(`created ${name} from ${fromName}`);
+}
+
+const FILE_TYPE_NAMES: Record<number, string> = { 0: 'F32', 1: 'F16', 2: 'Q4_0', 7: 'Q8_0', 15: 'Q4_K_M' };
+
+/**
+ * files: blobs uploaded with POST /api/blobs, named by digest. A GGUF (by ".gguf" or its magic,
+ * detectModelTypeFromFiles) is parsed for its key/values (ggufLayers: "parsing GGUF", then the
+ * blob is "using existing layer"). Newer Ollama also re-validates the GGUF with llama-quantize
+ * ("validating GGUF model"); that rewrite is not simulated. Safetensors are not simulated.
+ */
+function createFromFiles(ctx: SimContext, name: string, files: Record<string, string>, emit: Emit): void {
+  const paths = Object.keys(files).sort();
+  const isGgufFile = (p: string) => p.endsWith('.gguf') || isGguf(ctx.state.blobData.get(blobKey(files[p]!)) ?? Buffer.alloc(0));
+  if (paths.length === 0 || !paths.some(isGgufFile)) return emit({ error: 'unknown type', status: 400 });
+  const layers: Layer[] = [];
+  let kv: GgufKv = {};
+  let fileName = '';
+  for (const p of paths) {
+    emit({ status: 'parsing GGUF' });
+    const digest = files[p]!;
+    if (!/^sha256[:-][0-9a-fA-F]{64}$/.test(digest)) return emit({ error: 'invalid digest format' });
+    const data = ctx.state.blobData.get(blobKey(digest));
+    if (!data) return emit({ error: `open /root/.ollama/models/blobs/${digest.replace(':', '-')}: no such file or directory` });
+    if (!isGguf(data)) return emit({ error: 'supplied file was not in GGUF format', status: 400 });
+    const read = readGgufKv(data);
+    if (typeof read === 'string') return emit({ error: read });
+    kv = read;
+    fileName = p;
+    layers.push({ mediaType: MEDIA_TYPES.model, digest: blobKey(digest), size: data.length });
+  }
+  for (const l of layers) emit({ status: `using existing layer ${l.digest}` });
+  const arch = String(kv['general.architecture'] ?? '');
+  const num = (k: string) => (typeof kv[`${arch}.${k}`] === 'number' ? (kv[`${arch}.${k}`] as number) : 0);
+  const quant = FILE_TYPE_NAMES[Number(kv['general.file_type'] ?? -1)] ?? 'unknown';
+  const params = Number(kv['general.parameter_count'] ?? 0);
+  const tokens = kv['tokenizer.ggml.tokens'];
+  const spec = {
+    name, arch, params, quant, gb: layers.reduce((s, l) => s + l.size, 0) / 1e9, blocks: num('block_count'), heads: num('attention.head_count'),
+    kvHeads: num('attention.head_count_kv') || num('attention.head_count'), embedding: num('embedding_length'), context: num('context_length') || 2048,
+    feedForward: num('feed_forward_length'), vocab: num('vocab_size') || (Array.isArray(tokens) ? tokens.length : 0), ropeBase: num('rope.freq_base') || 10000,
+    style: 'llama2', capabilities: ['completion'], license: '',
+  } as unknown as LibraryModel['spec'];
+  // model_info as /api/show gives it: every key, long arrays (the tokenizer's) as null, sorted.
+  const info = Object.fromEntries(Object.entries(kv).map(([k, v]) => [k, Array.isArray(v) && v.length > 8 ? null : v]).sort(([a], [b]) => (String(a) < String(b) ? -1 : 1)));
+  const configText = `${goJson({ model_format: 'gguf', model_family: arch, model_type: humanNumber(params), file_type: quant, architecture: 'amd64', os: 'linux' })}\n`;
+  const all = [...layers, { mediaType: MEDIA_TYPES.config, digest: `sha256:${sha256Hex(configText)}`, size: Buffer.byteLength(configText) }];
+  const model: LibraryModel = {
+    name, aliases: [], size: all.reduce((s, l) => s + l.size, 0), digest: createHash('sha256').update(goJson({ schemaVersion: 2, layers: all })).digest('hex'),
+    details: { parent_model: fileName, format: 'gguf', family: arch, families: [arch], parameter_size: humanNumber(params), quantization_level: quant },
+    model_info: info, capabilities: ['completion'], template: '', parameters: '', license: '', layers: all, spec,
+  };
+  emit({ status: 'writing manifest' });
+  installModel(ctx.state, name, model);
+  emit({ status: 'success' });
+  ctx.log(`created ${name} from ${paths.join(', ')}`);
 }
 
 export async function handleCreate(ctx: SimContext, req: IncomingMessage, res: ServerResponse, body: Json): Promise<void> {
