@@ -125,7 +125,7 @@ describe('create from files (server/create.go convertModelFromFiles, ggufLayers)
     expect(objs).toEqual([{ status: 'parsing GGUF' }, { status: `using existing layer ${digest}` }, { status: 'writing manifest' }, { status: 'success' }]);
     const show = await client.show({ model: 'mine' });
     expect(show.details).toMatchObject({ parent_model: 'model.gguf', format: 'gguf', family: 'llama', parameter_size: '1.2B', quantization_level: 'Q8_0' });
-    expect(show.model_info['llama.context_length']).toBe(4096);
+    expect((show.model_info as unknown as Record<string, unknown>)['llama.context_length']).toBe(4096);
     // A blob that is not a GGUF, named without .gguf: no type is found (400 unknown type).
     const text = Buffer.from('not a model');
     const td = `sha256:${createHash('sha256').update(text).digest('hex')}`;
