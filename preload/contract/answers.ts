@@ -392,6 +392,10 @@ export const answers = {
   pullProgress,
   cancelPull: modelMessage,
   listPulls: z.object({ success, pulls: z.array(pullProgress) }),
+  testOllamaRoutes: z.object({
+    success,
+    routes: z.array(z.object({ kind: z.string(), url: z.string(), ok: z.boolean(), version: z.string().nullable(), ms: int(), error: z.string().nullable() })),
+  }),
   unloadModel: modelMessage,
   keepModelLoaded: modelMessage,
   generate: generateResult,

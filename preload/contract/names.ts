@@ -24,6 +24,7 @@ export const operationNames = [
   'pullProgress',
   'cancelPull',
   'listPulls',
+  'testOllamaRoutes',
   'unloadModel',
   'keepModelLoaded',
   'ollamaEndpointRoutes',

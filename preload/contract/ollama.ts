@@ -49,6 +49,16 @@ export interface OllamaModel {
   expires_at: string | null;
 }
 
+/** One route to Ollama as "Test" tried it. */
+export interface OllamaRouteTest {
+  kind: string;
+  url: string;
+  ok: boolean;
+  version: string | null;
+  ms: number;
+  error: string | null;
+}
+
 export interface ModelsResult {
   success: true;
   models: OllamaModel[];
@@ -170,6 +180,12 @@ export const ollamaOperations = {
     input: modelOn,
     rest: { method: 'POST', path: '/api/ollama/keep-loaded' },
     summary: "Load a model and keep it loaded until unloaded (Ollama's keep_alive -1)",
+  }),
+  /** Each configured route to the shared Ollama tried once, in order: which answers and how fast (Settings' "Test"). */
+  testOllamaRoutes: op<{ success: true; routes: OllamaRouteTest[] }>()({
+    input: empty,
+    rest: { method: 'POST', path: '/api/ollama/routes/test' },
+    summary: 'Try every configured route to the shared Ollama once: which answers, its version, how fast',
   }),
   listPulls: op<{ success: true; pulls: PullProgress[] }>()({
     input: empty,

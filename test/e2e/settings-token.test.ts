@@ -20,6 +20,15 @@ describe.skipIf(!hasChromium)('the REST token in Settings', { timeout: 60_000 },
     await stack?.close();
   });
 
+  it('tests the saved Ollama routes: which answers, its version and how fast', async () => {
+    await page.goto(`${stack.url}/?token=${encodeURIComponent(stack.token)}#/settings`);
+    await page.getByRole('button', { name: 'Test the saved routes' }).click();
+    const table = page.getByTestId('route-tests');
+    await table.waitFor();
+    const proxy = table.locator('tr', { hasText: 'service-proxy' });
+    await expect.poll(() => proxy.textContent()).toMatch(/Ollama \d+\.\d+\.\d+.*\d+ ms/);
+  });
+
   it('rotates: shown once, the old token and this session stop, the new one works', async () => {
     await page.goto(`${stack.url}/?token=${encodeURIComponent(stack.token)}#/settings`);
     const box = page.getByTestId('rest-token');

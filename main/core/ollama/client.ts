@@ -116,6 +116,25 @@ export class OllamaClient {
     throw error;
   }
 
+  /** Every configured route tried once, in order, each on a connection of its own: which answers, and how fast (Settings' "Test"). */
+  async testRoutes(): Promise<RouteTest[]> {
+    const out: RouteTest[] = [];
+    for (const c of this.#candidates()) {
+      const started = performance.now();
+      let route: OllamaRoute | null = null;
+      try {
+        route = await c.make();
+        const version = await probe(route);
+        out.push({ ...route.info(), ok: true, version, ms: Math.round(performance.now() - started), error: null });
+      } catch (err) {
+        out.push({ kind: route?.kind ?? c.label.split(' ')[0]!, url: route?.info().url ?? c.label, ok: false, version: null, ms: Math.round(performance.now() - started), error: describe(err) });
+      } finally {
+        await route?.close().catch(() => {});
+      }
+    }
+    return out;
+  }
+
   #candidates(): Candidate[] {
     if (this.#fixed) return [this.#fixed];
     const { settings, env, kube, log } = this.#ctx;
@@ -265,4 +284,14 @@ export function routeOrder(routes: readonly OllamaRouteKind[], env: NodeJS.Proce
   const isDefault = routes.length === defaultSettings.ollamaRoutes.length && routes.every((r, i) => r === defaultSettings.ollamaRoutes[i]);
   if (!env.KUBERNETES_SERVICE_HOST || !isDefault) return [...routes];
   return ['explicit', 'service-dns', ...routes.filter((r) => r !== 'explicit' && r !== 'service-dns')];
+}
+
+export interface RouteTest {
+  kind: string;
+  url: string;
+  ok: boolean;
+  /** Ollama's /api/version answer when it answered. */
+  version: string | null;
+  ms: number;
+  error: string | null;
 }

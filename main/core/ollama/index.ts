@@ -15,7 +15,7 @@ import { keepLoaded, unload } from './residency.ts';
 
 type OllamaHandlers = Pick<
   Handlers,
-  'listModels' | 'deleteModel' | 'catalog' | 'pullModel' | 'pullProgress' | 'cancelPull' | 'listPulls' | 'generate' | 'generateStream' | 'cancelGenerate' | 'unloadModel' | 'keepModelLoaded'
+  'listModels' | 'deleteModel' | 'catalog' | 'pullModel' | 'pullProgress' | 'cancelPull' | 'listPulls' | 'testOllamaRoutes' | 'generate' | 'generateStream' | 'cancelGenerate' | 'unloadModel' | 'keepModelLoaded'
 >;
 
 export interface OllamaSide {
@@ -129,6 +129,7 @@ export async function createOllamaSideWith(
       if (r === 'finished') throw new AppError(409, `the pull of ${model}${o.where} has already finished`, { model, progress: o.pulls.get(model) });
       return { success: true, message: `Pull of ${model}${o.where} cancelled; a later pull resumes it`, model };
     },
+    testOllamaRoutes: async () => ({ success: true, routes: await client.testRoutes() }),
     async listPulls() {
       // Every Ollama's pulls: the shared one's, then each deployment's (they carry `target`).
       return { success: true, pulls: [...pulls.list(), ...targets.all().flatMap((t) => t.pulls.list())] };
