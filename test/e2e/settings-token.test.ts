@@ -22,7 +22,7 @@ describe.skipIf(!hasChromium)('the REST token in Settings', { timeout: 60_000 },
 
   it('tests the saved Ollama routes: which answers, its version and how fast', async () => {
     await page.goto(`${stack.url}/?token=${encodeURIComponent(stack.token)}#/settings`);
-    await page.getByRole('button', { name: 'Test the saved routes' }).click();
+    await page.getByRole('button', { name: 'Test each route' }).click();
     const table = page.getByTestId('route-tests');
     await table.waitFor();
     const proxy = table.locator('tr', { hasText: 'service-proxy' });
