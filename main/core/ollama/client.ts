@@ -3,7 +3,7 @@
 // probes again; retries requests that are safe to repeat with the seed's policy
 // (3 tries, short backoff, on 429/500/502/503/504 and connection errors).
 import { request, type Dispatcher } from 'undici';
-import { defaultSettings, type OllamaRouteInfo, type ollamaRouteKinds } from '../../../preload/contract/index.ts';
+import { defaultSettings, type OllamaRouteInfo, type OllamaRouteTest, type ollamaRouteKinds } from '../../../preload/contract/index.ts';
 
 type OllamaRouteKind = (typeof ollamaRouteKinds)[number];
 import { AppError } from '../errors.ts';
@@ -117,8 +117,8 @@ export class OllamaClient {
   }
 
   /** Every configured route tried once, in order, each on a connection of its own: which answers, and how fast (Settings' "Test"). */
-  async testRoutes(): Promise<RouteTest[]> {
-    const out: RouteTest[] = [];
+  async testRoutes(): Promise<OllamaRouteTest[]> {
+    const out: OllamaRouteTest[] = [];
     for (const c of this.#candidates()) {
       const started = performance.now();
       let route: OllamaRoute | null = null;
@@ -286,12 +286,3 @@ export function routeOrder(routes: readonly OllamaRouteKind[], env: NodeJS.Proce
   return ['explicit', 'service-dns', ...routes.filter((r) => r !== 'explicit' && r !== 'service-dns')];
 }
 
-export interface RouteTest {
-  kind: string;
-  url: string;
-  ok: boolean;
-  /** Ollama's /api/version answer when it answered. */
-  version: string | null;
-  ms: number;
-  error: string | null;
-}
