@@ -1,5 +1,6 @@
 // What the tray says about the GPUs, from a gpuStatus answer. No electron here.
-import type { GpuStatusResult } from '../../preload/contract/index.ts';
+import type { GpuStatusResult, OllamaModel, PullProgress } from '../../preload/contract/index.ts';
+import { bytesToGib } from '../../preload/contract/units.ts';
 
 export interface TrayText {
   /** Short, for the macOS menu bar title and the first menu line. */
@@ -29,4 +30,30 @@ export function trayText(status: GpuStatusResult | null, error?: string | null):
   ];
   if (error) lines.push(`(stale: ${error})`);
   return { title, tooltip: lines.join('\n') };
+}
+
+/** A menu line as Electron's Menu.buildFromTemplate takes it (the part this uses). */
+export type MenuLine = { label: string; enabled: false } | { type: 'separator' };
+
+/** The menu stays a menu on a 500-node cluster. */
+const MAX_NODE_LINES = 8;
+const gib = (v: number) => `${round(v)} GiB`;
+
+/** The menu's lines about the cluster: one per GPU node, the loaded models, the pulls running. */
+export function statusLines(status: GpuStatusResult | null, loaded: OllamaModel[], pulls: PullProgress[]): MenuLine[] {
+  const lines: MenuLine[] = [];
+  const nodes = status?.gpu_info.nodes ?? [];
+  for (const n of nodes.slice(0, MAX_NODE_LINES)) {
+    lines.push({ label: `${n.name}: ${gib(n.allocated_vram_gb)} of ${gib(n.total_vram_gb)} allocated · ${gib(n.largest_free_unit_gb)} free on one GPU${n.ready ? '' : ' · not ready'}`, enabled: false });
+  }
+  if (nodes.length > MAX_NODE_LINES) lines.push({ label: `… and ${nodes.length - MAX_NODE_LINES} more GPU nodes`, enabled: false });
+  if (loaded.length) {
+    lines.push({ type: 'separator' });
+    for (const m of loaded) lines.push({ label: `Loaded: ${m.name}${m.size_vram !== null ? ` (${gib(bytesToGib(m.size_vram))} VRAM)` : ''}`, enabled: false });
+  }
+  if (pulls.length) {
+    lines.push({ type: 'separator' });
+    for (const p of pulls) lines.push({ label: `Pulling ${p.model}: ${p.progress}%`, enabled: false });
+  }
+  return lines;
 }

@@ -1,14 +1,14 @@
 // The tray: GPU use at a glance, changed when the cluster changes (the core pushes GPU status
 // and pulls), and a menu with a line per GPU node, the loaded models and the pulls running, to
 // open the window, switch the REST API and quit.
-import { Menu, Tray, clipboard, nativeImage, type MenuItemConstructorOptions } from 'electron';
+import { Menu, Tray, clipboard, nativeImage } from 'electron';
 import type { GpuStatusResult, Handlers, OllamaModel, PullProgress } from '../../preload/contract/index.ts';
 import type { EventBus } from '../core/events.ts';
 import { toAppError } from '../core/errors.ts';
 import type { SettingsStore } from '../core/settings.ts';
 import type { RestSwitch } from './rest-switch.ts';
 import { trayIconBitmap } from './tray-icon.ts';
-import { trayText } from './tray-text.ts';
+import { statusLines, trayText } from './tray-text.ts';
 
 export interface TrayDeps {
   handlers: Handlers;
@@ -22,33 +22,11 @@ export interface TrayDeps {
 const ICON_SIZE = 16;
 /** Drawn at twice the size and marked so: crisp on HiDPI screens. */
 const ICON_SCALE = 2;
-/** The menu stays a menu on a 500-node cluster. */
-const MAX_NODE_LINES = 8;
 /** Loaded models are asked of Ollama at most this often. */
 const MODELS_EVERY_MS = 10_000;
 
 const icon = (percent: number | null) =>
   nativeImage.createFromBitmap(trayIconBitmap(ICON_SIZE * ICON_SCALE, percent), { width: ICON_SIZE * ICON_SCALE, height: ICON_SIZE * ICON_SCALE, scaleFactor: ICON_SCALE });
-const gib = (v: number) => `${Math.round(v * 10) / 10} GiB`;
-
-/** The menu's lines about the cluster: one per GPU node, the loaded models, the pulls running. */
-export function statusLines(status: GpuStatusResult | null, loaded: OllamaModel[], pulls: PullProgress[]): MenuItemConstructorOptions[] {
-  const lines: MenuItemConstructorOptions[] = [];
-  const nodes = status?.gpu_info.nodes ?? [];
-  for (const n of nodes.slice(0, MAX_NODE_LINES)) {
-    lines.push({ label: `${n.name}: ${gib(n.allocated_vram_gb)} of ${gib(n.total_vram_gb)} allocated · ${gib(n.largest_free_unit_gb)} free on one GPU${n.ready ? '' : ' · not ready'}`, enabled: false });
-  }
-  if (nodes.length > MAX_NODE_LINES) lines.push({ label: `… and ${nodes.length - MAX_NODE_LINES} more GPU nodes`, enabled: false });
-  if (loaded.length) {
-    lines.push({ type: 'separator' });
-    for (const m of loaded) lines.push({ label: `Loaded: ${m.name}${m.size_vram !== null ? ` (${gib(m.size_vram / 2 ** 30)} VRAM)` : ''}`, enabled: false });
-  }
-  if (pulls.length) {
-    lines.push({ type: 'separator' });
-    for (const p of pulls) lines.push({ label: `Pulling ${p.model}: ${p.progress}%`, enabled: false });
-  }
-  return lines;
-}
 
 export function createTray(deps: TrayDeps): { update(): void; dispose(): void } {
   const tray = new Tray(icon(null));
